@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from scheduler.models import Schedule
+
+
+class ScheduleQuerySet(models.QuerySet["Schedule"]):
+    def live(self) -> ScheduleQuerySet:
+        return self.filter(unscheduled_at__isnull=True)
+
+    def starting_between(self, start: dt.datetime, end: dt.datetime) -> ScheduleQuerySet:
+        return self.filter(start__gte=start, start__lt=end)
+
+    def with_related(self) -> ScheduleQuerySet:
+        """Employee, event and the event's paired event in the same query."""
+        return self.select_related("employee", "event", "event__core_event")
