@@ -83,7 +83,9 @@ class Employee(models.Model):
             models.CheckConstraint(condition=~Q(external_id=""), name="employee_external_id_set"),
             models.CheckConstraint(condition=~Q(name=""), name="employee_name_set"),
         ]
-        indexes = [models.Index(fields=["job_title", "is_active"], name="employee_title_active_idx")]
+        indexes = [
+            models.Index(fields=["job_title", "is_active"], name="employee_title_active_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.external_id})"
@@ -117,13 +119,15 @@ class TimeOff(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["employee", "start_date", "end_date"], name="timeoff_employee_range_idx")
+            models.Index(
+                fields=["employee", "start_date", "end_date"], name="timeoff_employee_range_idx"
+            )
         ]
 
     def __str__(self) -> str:
         if self.start_date == self.end_date:
             return f"{self.employee.name} off {self.start_date:%Y-%m-%d}"
-        return f"{self.employee.name} off {self.start_date:%Y-%m-%d} – {self.end_date:%Y-%m-%d}"
+        return f"{self.employee.name} off {self.start_date:%Y-%m-%d} to {self.end_date:%Y-%m-%d}"
 
 
 class UnavailableDate(models.Model):
@@ -149,9 +153,7 @@ class CompanyHoliday(models.Model):
     """A day nobody works: either one fixed date, or a month/day that recurs every year."""
 
     name = models.CharField(max_length=100)
-    date = models.DateField(
-        null=True, blank=True, unique=True, help_text="For a one-off holiday."
-    )
+    date = models.DateField(null=True, blank=True, unique=True, help_text="For a one-off holiday.")
     month = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="For a holiday that recurs every year."
     )
@@ -165,6 +167,8 @@ class CompanyHoliday(models.Model):
                     Q(date__isnull=False, month__isnull=True, day__isnull=True)
                     | Q(
                         date__isnull=True,
+                        month__isnull=False,
+                        day__isnull=False,
                         month__gte=1,
                         month__lte=12,
                         day__gte=1,

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
-if TYPE_CHECKING:
-    from employees.models import Employee
+if TYPE_CHECKING:  # the model module imports this one
+    from employees.models import Employee  # noqa: F401 (used in a string base class)
 
 
 class EmployeeQuerySet(models.QuerySet["Employee"]):
@@ -16,7 +16,9 @@ class EmployeeQuerySet(models.QuerySet["Employee"]):
 
     def employed_on(self, day: dt.date) -> EmployeeQuerySet:
         """Active and not terminated on or before `day`."""
-        return self.filter(Q(termination_date__isnull=True) | Q(termination_date__gt=day), is_active=True)
+        return self.filter(
+            Q(termination_date__isnull=True) | Q(termination_date__gt=day), is_active=True
+        )
 
     def with_titles(self, *titles: str) -> EmployeeQuerySet:
         return self.filter(job_title__in=titles)

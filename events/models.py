@@ -43,7 +43,9 @@ class Event(models.Model):
     store_name = models.CharField(max_length=150, blank=True)
     location_id = models.CharField("location id", max_length=32, blank=True)
     start_datetime = models.DateTimeField("window start")
-    due_datetime = models.DateTimeField("due", help_text="Exclusive: the event must start before it.")
+    due_datetime = models.DateTimeField(
+        "due", help_text="Exclusive: the event must start before it."
+    )
     estimated_minutes = models.PositiveIntegerField(null=True, blank=True)
     condition = models.CharField(
         max_length=16, choices=EventCondition.choices, default=EventCondition.UNSTAFFED

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-if TYPE_CHECKING:
-    from events.models import Event
+if TYPE_CHECKING:  # the model module imports this one
+    from events.models import Event  # noqa: F401 (used in a string base class)
 
 
 class EventQuerySet(models.QuerySet["Event"]):

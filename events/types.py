@@ -29,9 +29,12 @@ def _has(text: str, *words: str) -> bool:
     return all(re.search(rf"(?<![A-Z0-9]){re.escape(w)}(?![A-Z0-9])", text) for w in words)
 
 
-def _detect_in(text: str) -> EventType | None:
+def _detect_in(text: str, qualifiers: str) -> EventType | None:
+    """The type named by `text`; a Juicer or Digital kind is refined by `qualifiers`."""
     if _has(text, "JUICER"):
-        return EventType.JUICER_SURVEY if _has(text, "SURVEY") else EventType.JUICER_PRODUCTION
+        return (
+            EventType.JUICER_SURVEY if _has(qualifiers, "SURVEY") else EventType.JUICER_PRODUCTION
+        )
     if _has(text, "SUPERVISOR") or _has(text, "V2-SUPER"):
         return EventType.SUPERVISOR
     if _has(text, "FREEOSK"):
@@ -42,7 +45,7 @@ def _detect_in(text: str) -> EventType | None:
             ("REFRESH", EventType.DIGITAL_REFRESH),
             ("TEARDOWN", EventType.DIGITAL_TEARDOWN),
         ):
-            if _has(text, word):
+            if _has(qualifiers, word):
                 return kind
         return EventType.DIGITALS
     if _has(text, "CORE"):
@@ -64,10 +67,10 @@ def detect_event_type(project_name: str) -> EventType:
     upper = project_name.upper()
     match = _NAME_PARTS.match(upper)
     if match:
-        found = _detect_in(match.group(2))
+        found = _detect_in(match.group(2), upper)
         if found is not None:
             return found
-    return _detect_in(upper) or EventType.OTHER
+    return _detect_in(upper, upper) or EventType.OTHER
 
 
 _EVENT_NUMBER = re.compile(r"^\s*(\d{6})(?!\d)")

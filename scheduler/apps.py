@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class SchedulerConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'scheduler'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "scheduler"

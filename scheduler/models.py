@@ -45,7 +45,9 @@ class Schedule(models.Model):
     class Meta:
         ordering = ["start", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="schedule_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="schedule_end_after_start"
+            ),
             models.UniqueConstraint(
                 fields=["event"],
                 condition=Q(unscheduled_at__isnull=True),

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-if TYPE_CHECKING:
-    from scheduler.models import Schedule
+if TYPE_CHECKING:  # the model module imports this one
+    from scheduler.models import Schedule  # noqa: F401 (used in a string base class)
 
 
 class ScheduleQuerySet(models.QuerySet["Schedule"]):

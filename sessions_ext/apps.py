@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class SessionsExtConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'sessions_ext'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "sessions_ext"

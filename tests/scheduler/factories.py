@@ -1,5 +1,3 @@
-import datetime as dt
-
 import factory
 from factory.django import DjangoModelFactory
 
