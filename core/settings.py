@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestIDMiddleware",
+    "core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "core.urls"
@@ -131,6 +134,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -165,16 +169,40 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Logging ----------------------------------------------------------------------------
 
+# Readable lines in development, one JSON object per line in production. Every record
+# carries request_id and error_id (core.logging.RequestContextFilter).
+
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "core.logging.RequestContextFilter"}},
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        "plain": {
+            "format": "{asctime} {levelname} {name} [{request_id}] {message}",
+            "style": "{",
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(error_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Drop Django's default handlers (console in DEBUG, mail_admins): its records
+        # reach the root handler once, like everybody else's.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # --- Django REST framework --------------------------------------------------------------
@@ -184,7 +212,30 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+
+# Requests with a larger body are refused (413 problem) before any view reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+
+# --- Optional features (core/features.py): each off unless its *_ENABLED is true --------
+# Their variables are checked when the feature is used and by `manage.py check`.
+
+SYNC_ENABLED = env.bool("SYNC_ENABLED", default=False)
+SYNC_BASE_URL = env.str("SYNC_BASE_URL", default="")
+SYNC_USERNAME = env.str("SYNC_USERNAME", default="")
+SYNC_PASSWORD = env.str("SYNC_PASSWORD", default="")
+
+EDR_ENABLED = env.bool("EDR_ENABLED", default=False)
+EDR_BASE_URL = env.str("EDR_BASE_URL", default="")
+EDR_USERNAME = env.str("EDR_USERNAME", default="")
+EDR_PASSWORD = env.str("EDR_PASSWORD", default="")
+
+AUTO_SCHEDULER_ENABLED = env.bool("AUTO_SCHEDULER_ENABLED", default=False)
+
+CALENDAR_FEEDS_ENABLED = env.bool("CALENDAR_FEEDS_ENABLED", default=False)
+CALENDAR_FEEDS_SECRET = env.str("CALENDAR_FEEDS_SECRET", default="")
 
 # --- Scheduling (SPEC §2: slot times, durations and the supervisor offset) --------------
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from core.health import HealthView
+
 admin.site.site_header = "Event Scheduler admin"
 admin.site.site_title = "Event Scheduler admin"
 admin.site.index_title = "Data"
@@ -10,4 +12,10 @@ urlpatterns = [
     # The manager pages arrive with their own issue; until then the admin is the app.
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     path("admin/", admin.site.urls),
+    path("api/health/", HealthView.as_view(), name="api-health"),
 ]
+
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

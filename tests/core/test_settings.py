@@ -87,3 +87,30 @@ def test_deploy_checks_pass_with_production_settings() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_logs_one_json_object_per_line() -> None:
+    result = run_django(
+        {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": REAL_KEY},
+        code=(
+            "import django, logging; django.setup(); "
+            "logging.getLogger('scheduler').warning('hello %s', 'world')"
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["message"] == "hello world"
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "scheduler"
+    assert record["request_id"] == "-"
+    assert "time" in record
+
+
+def test_development_logs_readable_lines() -> None:
+    result = run_django(
+        {"DJANGO_DEBUG": "true"},
+        code="import django, logging; django.setup(); logging.getLogger('x').warning('hi')",
+    )
+    assert result.stderr.strip().endswith("WARNING x [-] hi")

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import contextvars
+import re
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+
+from core.exceptions import ApplicationError
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# An incoming id is believed only when it is short and plain: it ends up in log lines.
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class RequestIDMiddleware:
+    """Give every request an id: the caller's X-Request-ID when sane, else a new one.
+
+    The id is on `request.request_id`, in every log record made while the request is
+    served (`core.logging.RequestContextFilter`) and in the response header.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+class BodySizeLimitMiddleware:
+    """Refuse a request body over DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it.
+
+    Django applies that limit to form data only; DRF's JSON parser reads whatever
+    comes. File uploads (multipart) keep Django's own per-file handling.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and not (request.content_type or "").startswith("multipart/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                raise RequestDataTooBig(
+                    f"Request body of {length} bytes exceeds DATA_UPLOAD_MAX_MEMORY_SIZE."
+                )
+        return self.get_response(request)
+
+
+class ApplicationErrorMiddleware:
+    """Answer our exceptions, Django validation and database errors of non-DRF views.
+
+    DRF views have their own handler (`core.api.exception_handler`); this covers pages
+    and plain Django views: a problem for `/api/…`, an error page elsewhere. Anything
+    else is left to Django, whose 500 handler (`core.views.server_error`) answers it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApplicationError | DatabaseError | ValidationError):
+            return None
+        from core.views import error_response
+
+        return error_response(request, exception)

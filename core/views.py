@@ -1,0 +1,76 @@
+"""Error pages and their API twins, wired as Django's handler400/403/404/500."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+from core.exceptions import ApplicationError
+from core.middleware import is_api_request
+from core.problems import (
+    Problem,
+    attach_to_request,
+    log_problem,
+    problem_for,
+    problem_response,
+)
+
+_TEMPLATES = {400: "400.html", 403: "403.html", 404: "404.html"}
+
+
+def _page(request: HttpRequest, problem: Problem) -> HttpResponse:
+    if problem.is_server_error:
+        # No request context: a broken database or session must not break this page.
+        html = loader.render_to_string("500.html", {"problem": problem})
+        response = HttpResponse(html, status=problem.status)
+    else:
+        template = _TEMPLATES.get(problem.status, "400.html")
+        response = render(request, template, {"problem": problem}, status=problem.status)
+    for name, value in problem.headers.items():
+        response[name] = value
+    return response
+
+
+def error_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """Answer `exc` for a non-DRF view: problem JSON under /api/, an error page elsewhere."""
+    problem = problem_for(exc)
+    log_problem(problem, exc, request)
+    if is_api_request(request):
+        return problem_response(problem, request)
+    response = _page(request, problem)
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+def _handled(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    # Django logs these responses itself (with the traceback for a 500); the filter
+    # in core.logging copies the error id attached here into that record.
+    problem = problem_for(exc)
+    attach_to_request(problem, request)
+    if is_api_request(request):
+        response = problem_response(problem, request)
+        response._has_been_logged = False  # type: ignore[attr-defined]
+        return response
+    return _page(request, problem)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    return _handled(request, exception)
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    return _handled(request, exception)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    return _handled(request, exception)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _handled(request, ApplicationError())
