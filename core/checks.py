@@ -73,6 +73,22 @@ def check_production(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> 
                 id="core.E013",
             )
         )
+    if not settings.SESSION_COOKIE_NAME.startswith("__Host-"):
+        errors.append(
+            Error(
+                "The session cookie name lacks the __Host- prefix.",
+                hint="It follows DJANGO_SESSION_COOKIE_SECURE; set that to true.",
+                id="core.E017",
+            )
+        )
+    if settings.SESSION_COOKIE_SAMESITE not in ("Lax", "Strict"):
+        errors.append(
+            Error(
+                "The session cookie is not SameSite=Lax or Strict.",
+                hint="Set SESSION_COOKIE_SAMESITE = 'Lax'.",
+                id="core.E018",
+            )
+        )
     if not settings.CSRF_COOKIE_SECURE:
         errors.append(
             Error(

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core.health import HealthView
+from sessions_ext.urls import api_urlpatterns as sessions_api
 
 admin.site.site_header = "Event Scheduler admin"
 admin.site.site_title = "Event Scheduler admin"
@@ -12,7 +13,9 @@ urlpatterns = [
     # The manager pages arrive with their own issue; until then the admin is the app.
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
+    path("api/v1/", include(sessions_api)),
 ]
 
 handler400 = "core.views.bad_request"

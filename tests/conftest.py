@@ -30,3 +30,9 @@ def staff_user(db: None) -> User:
 def staff_client(client: Client, staff_user: User) -> Client:
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    """Real hashing costs ~0.3 s a password; tests only need it to be a hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

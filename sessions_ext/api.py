@@ -1,0 +1,94 @@
+"""Sign-in, sign-out and session management for API clients (SPEC §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate, login, logout
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.viewsets import ViewSet
+
+from core.exceptions import InvalidInputError
+from sessions_ext.selectors import session_list_for_user
+from sessions_ext.serializers import (
+    LoginSerializer,
+    PasswordSerializer,
+    UserSerializer,
+    UserSessionSerializer,
+)
+from sessions_ext.services import session_revoke, session_revoke_others
+
+
+class LoginView(APIView):
+    """POST {username, password}: start a session (always under a new key).
+
+    JSON only, so a cross-site form cannot sign a browser in (login CSRF). Repeated
+    failures for one username or one IP answer 429 with Retry-After (django-axes).
+    """
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    def post(self, request: Request) -> Response:
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        django_request = request._request
+        user = authenticate(django_request, **serializer.validated_data)
+        if user is None:
+            raise InvalidInputError(
+                "The username or password is not correct.", code="invalid_credentials"
+            )
+        login(django_request, user)
+        return Response(UserSerializer(user).data)
+
+
+class LogoutView(APIView):
+    """POST: end the current session and delete its row."""
+
+    def post(self, request: Request) -> Response:
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    def get(self, request: Request) -> Response:
+        return Response(UserSerializer(request.user).data)
+
+
+class SessionViewSet(ViewSet):
+    """The signed-in user's own sessions: list, revoke one, revoke all the others."""
+
+    permission_classes = [IsAuthenticated]
+    lookup_field = "public_id"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def _context(self, request: Request) -> dict[str, Any]:
+        return {"current_session_key": request.session.session_key}
+
+    def list(self, request: Request) -> Response:
+        sessions = session_list_for_user(user=request.user)
+        return Response(
+            UserSessionSerializer(sessions, many=True, context=self._context(request)).data
+        )
+
+    def destroy(self, request: Request, public_id: str) -> Response:
+        session_revoke(user=request.user, public_id=public_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=False, methods=["post"], url_path="revoke-others")
+    def revoke_others(self, request: Request) -> Response:
+        serializer = PasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        revoked = session_revoke_others(
+            user=request.user,  # type: ignore[arg-type]
+            password=serializer.validated_data["password"],
+            current_session_key=request.session.session_key,
+        )
+        return Response({"revoked": revoked})

@@ -1,0 +1,35 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sessions_ext.services import DEFAULT_BATCH_SIZE, sessions_delete_expired
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete expired sessions in batches (one short statement each, no long table lock). "
+        "Run it from cron or a worker, e.g. every 15 minutes."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--dry-run", action="store_true", help="count expired sessions, delete nothing"
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=DEFAULT_BATCH_SIZE,
+            help=f"rows per DELETE statement (default {DEFAULT_BATCH_SIZE})",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        count = sessions_delete_expired(
+            batch_size=options["batch_size"], dry_run=options["dry_run"]
+        )
+        noun = "session" if count == 1 else "sessions"
+        if options["dry_run"]:
+            self.stdout.write(f"{count} expired {noun} would be deleted (dry run).")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Deleted {count} expired {noun}."))

@@ -1,0 +1,94 @@
+"""Pages: sign-in, sign-out, password change, and "My sessions"."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from core.exceptions import InvalidInputError
+from sessions_ext.client import describe_user_agent
+from sessions_ext.forms import PasswordConfirmForm
+from sessions_ext.selectors import session_list_for_user
+from sessions_ext.services import session_revoke, session_revoke_others
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    # A second sign-in by the same user goes through login() again, so the key rotates.
+    redirect_authenticated_user = False
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "login"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("session-list")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(
+            self.request, "Password changed. Every other session of yours has been signed out."
+        )
+        return response
+
+
+def _render_list(
+    request: HttpRequest, form: PasswordConfirmForm, status: int = 200
+) -> HttpResponse:
+    sessions = [
+        {
+            "row": s,
+            "device": describe_user_agent(s.user_agent),
+            "current": s.session_key == request.session.session_key,
+        }
+        for s in session_list_for_user(user=request.user)
+    ]
+    return render(
+        request,
+        "sessions_ext/session_list.html",
+        {"sessions": sessions, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(request, PasswordConfirmForm())
+
+
+@login_required
+@require_POST
+def session_revoke_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    session_revoke(user=request.user, public_id=public_id)
+    messages.success(request, "That session has been signed out.")
+    return redirect("session-list")
+
+
+@login_required
+@require_POST
+def session_revoke_others_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordConfirmForm(request.POST)
+    if not form.is_valid():
+        return _render_list(request, form, status=400)
+    try:
+        revoked = session_revoke_others(
+            user=request.user,  # type: ignore[arg-type]
+            password=form.cleaned_data["password"],
+            current_session_key=request.session.session_key,
+        )
+    except InvalidInputError as exc:
+        form.add_error("password", exc.detail)
+        return _render_list(request, form, status=400)
+    messages.success(request, f"Signed out {revoked} other session{'s' if revoked != 1 else ''}.")
+    return redirect("session-list")
