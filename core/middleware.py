@@ -48,17 +48,23 @@ class RequestIDMiddleware:
         return response
 
 
-class BodySizeLimitMiddleware:
-    """Refuse a request body over DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it.
+class RequestLimitsMiddleware:
+    """Refuse what no view should see, before anything reads the request.
 
-    Django applies that limit to form data only; DRF's JSON parser reads whatever
-    comes. File uploads (multipart) keep Django's own per-file handling.
+    - A body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django applies that limit to form data
+      only; DRF's JSON parser reads whatever comes. File uploads (multipart) keep
+      Django's own per-file handling.
+    - Control characters in the User-Agent: it is stored (sessions, sign-in attempts),
+      and PostgreSQL refuses NUL in text, which would turn a sign-in into a 500.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        agent = request.META.get("HTTP_USER_AGENT")
+        if agent and not agent.isprintable():
+            request.META["HTTP_USER_AGENT"] = "".join(ch for ch in agent if ch.isprintable())
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and not (request.content_type or "").startswith("multipart/"):
             try:
