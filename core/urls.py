@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from core.health import HealthView
+from core.views import api_not_found
 from sessions_ext.urls import api_urlpatterns as sessions_api
 
 admin.site.site_header = "Event Scheduler admin"
@@ -16,6 +17,9 @@ urlpatterns = [
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
     path("api/v1/", include(sessions_api)),
+    # Last: any other /api/ URL is a 404 problem, also with DEBUG on (whose 404 page
+    # would otherwise be HTML).
+    re_path(r"^api/", api_not_found),
 ]
 
 handler400 = "core.views.bad_request"

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, NotFoundError
 from core.middleware import is_api_request
 from core.problems import (
     Problem,
@@ -74,3 +74,8 @@ def page_not_found(request: HttpRequest, exception: BaseException) -> HttpRespon
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     return _handled(request, ApplicationError())
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """The catch-all for unknown /api/ URLs."""
+    raise NotFoundError("There is no API endpoint at this address.")

@@ -249,3 +249,10 @@ def test_health_endpoint(api: APIClient) -> None:
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert response["X-Request-ID"]
+
+
+@pytest.mark.urls("core.urls")
+def test_unknown_api_url_is_a_problem_even_with_debug_on(api: APIClient, settings: Any) -> None:
+    settings.DEBUG = True
+    body = assert_problem(api.get("/api/v1/nope/"), 404, "not_found")
+    assert body["detail"] == "There is no API endpoint at this address."
