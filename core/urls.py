@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.health import HealthView
 from core.views import api_not_found
-from sessions_ext.urls import api_urlpatterns as sessions_api
 
 admin.site.site_header = "Event Scheduler admin"
 admin.site.site_title = "Event Scheduler admin"
@@ -16,7 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
-    path("api/v1/", include(sessions_api)),
+    path("api/v1/", include("core.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: any other /api/ URL is a 404 problem, also with DEBUG on (whose 404 page
     # would otherwise be HTML).
     re_path(r"^api/", api_not_found),

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 if TYPE_CHECKING:  # the model module imports this one
-    from employees.models import Employee  # noqa: F401 (used in a string base class)
+    from employees.models import Employee
 
 
 class EmployeeQuerySet(models.QuerySet["Employee"]):
@@ -22,3 +22,8 @@ class EmployeeQuerySet(models.QuerySet["Employee"]):
 
     def with_titles(self, *titles: str) -> EmployeeQuerySet:
         return self.filter(job_title__in=titles)
+
+    def by_ids(self, ids: list[int]) -> dict[int, Employee]:
+        """Employees by primary key, in one query."""
+        employees: dict[int, Employee] = self.in_bulk(ids)
+        return employees

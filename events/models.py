@@ -105,6 +105,17 @@ class Event(models.Model):
         """The estimate when the planning system gave one, else the type's default."""
         return dt.timedelta(minutes=self.estimated_minutes or default_minutes(self.event_type))
 
+    @property
+    def paired_event_id(self) -> int | None:
+        """The Core event of a Supervisor event, or the Supervisor event of a Core event.
+
+        Free when `supervisor_event` was loaded with select_related.
+        """
+        if self.core_event_id is not None:
+            return self.core_event_id
+        supervisor = getattr(self, "supervisor_event", None)
+        return supervisor.pk if supervisor is not None else None
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.start_datetime and self.due_datetime and self.due_datetime <= self.start_datetime:

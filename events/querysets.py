@@ -4,6 +4,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 if TYPE_CHECKING:  # the model module imports this one
     from events.models import Event  # noqa: F401 (used in a string base class)
@@ -16,3 +17,29 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def of_type(self, *event_types: str) -> EventQuerySet:
         return self.filter(event_type__in=event_types)
+
+    def scheduled(self) -> EventQuerySet:
+        """Events with a live schedule."""
+        return self.filter(self._has_live_schedule())
+
+    def unscheduled(self) -> EventQuerySet:
+        return self.exclude(self._has_live_schedule())
+
+    @staticmethod
+    def _has_live_schedule() -> Exists:
+        from scheduler.models import Schedule
+
+        return Exists(Schedule.objects.live().filter(event=OuterRef("pk")))
+
+    def with_related(self) -> EventQuerySet:
+        """The paired events joined and the live schedule (with its employee) prefetched:
+        two queries for any number of events."""
+        from scheduler.models import Schedule
+
+        return self.select_related("core_event", "supervisor_event").prefetch_related(
+            models.Prefetch(
+                "schedules",
+                queryset=Schedule.objects.live().select_related("employee"),
+                to_attr="live_schedules",
+            )
+        )

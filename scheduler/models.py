@@ -44,6 +44,9 @@ class Schedule(models.Model):
 
     class Meta:
         ordering = ["start", "id"]
+        permissions = [
+            ("manage_schedules", "Can schedule, reschedule, trade and unschedule events"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")), name="schedule_end_after_start"

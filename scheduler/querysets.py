@@ -18,4 +18,6 @@ class ScheduleQuerySet(models.QuerySet["Schedule"]):
 
     def with_related(self) -> ScheduleQuerySet:
         """Employee, event and the event's paired event in the same query."""
-        return self.select_related("employee", "event", "event__core_event")
+        return self.select_related(
+            "employee", "event", "event__core_event", "event__supervisor_event"
+        )

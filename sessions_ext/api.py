@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -36,6 +37,7 @@ class LoginView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
 
+    @extend_schema(summary="Sign in", auth=[], request=LoginSerializer, responses=UserSerializer)
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -52,12 +54,20 @@ class LoginView(APIView):
 class LogoutView(APIView):
     """POST: end the current session and delete its row."""
 
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Sign out", request=None, responses={204: OpenApiResponse(description="Signed out")}
+    )
     def post(self, request: Request) -> Response:
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="The signed-in user", responses=UserSerializer)
     def get(self, request: Request) -> Response:
         return Response(UserSerializer(request.user).data)
 
@@ -72,16 +82,26 @@ class SessionViewSet(ViewSet):
     def _context(self, request: Request) -> dict[str, Any]:
         return {"current_session_key": request.session.session_key}
 
+    @extend_schema(summary="My live sessions", responses=UserSessionSerializer(many=True))
     def list(self, request: Request) -> Response:
         sessions = session_list_for_user(user=request.user)
         return Response(
             UserSessionSerializer(sessions, many=True, context=self._context(request)).data
         )
 
+    @extend_schema(
+        summary="Sign out one of my sessions",
+        responses={204: OpenApiResponse(description="Signed out")},
+    )
     def destroy(self, request: Request, public_id: str) -> Response:
         session_revoke(user=request.user, public_id=public_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(
+        summary="Sign out all my other sessions",
+        request=PasswordSerializer,
+        responses=inline_serializer("RevokedSessions", {"revoked": serializers.IntegerField()}),
+    )
     @action(detail=False, methods=["post"], url_path="revoke-others")
     def revoke_others(self, request: Request) -> Response:
         serializer = PasswordSerializer(data=request.data)

@@ -1,0 +1,15 @@
+"""/api/v1/: every versioned endpoint, one router."""
+
+from rest_framework.routers import SimpleRouter
+
+from employees.api import EmployeeViewSet
+from events.api import EventViewSet
+from scheduler.api import ScheduleViewSet
+from sessions_ext.urls import api_urlpatterns as sessions_urlpatterns
+
+router = SimpleRouter(trailing_slash=True)
+router.register("employees", EmployeeViewSet, basename="api-employee")
+router.register("events", EventViewSet, basename="api-event")
+router.register("schedules", ScheduleViewSet, basename="api-schedule")
+
+urlpatterns = [*router.urls, *sessions_urlpatterns]

@@ -1,0 +1,22 @@
+"""Store-local calendar days as aware datetime ranges (the store's zone is TIME_ZONE)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the store's time zone, as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def days_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[first 00:00, the day after last 00:00) in store time: the days first..last."""
+    return day_start(first), day_start(last + dt.timedelta(days=1))
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The store-local calendar date of an aware datetime."""
+    return timezone.localtime(moment).date()
