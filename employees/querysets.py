@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import models
 from django.db.models import Q
@@ -25,5 +25,4 @@ class EmployeeQuerySet(models.QuerySet["Employee"]):
 
     def by_ids(self, ids: list[int]) -> dict[int, Employee]:
         """Employees by primary key, in one query."""
-        employees: dict[int, Employee] = self.in_bulk(ids)
-        return employees
+        return cast("dict[int, Employee]", self.in_bulk(ids))
