@@ -34,3 +34,24 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if not ordering:
             return qs
         return qs.order_by(*ordering, "pk")
+
+
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (also 1/0, yes/no); anything else is an error, never ignored."""
+
+    TRUE = frozenset({"true", "1", "yes"})
+    FALSE = frozenset({"false", "0", "no"})
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField  # type: ignore[assignment]

@@ -3,14 +3,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from core.filters import StableOrderingFilter
+from core.filters import StableOrderingFilter, StrictBooleanFilter
 from employees.models import Employee, JobTitle
 from employees.querysets import EmployeeQuerySet
 
 
 class EmployeeFilter(django_filters.FilterSet):
     job_title = django_filters.MultipleChoiceFilter(choices=JobTitle.choices)
-    is_active = django_filters.BooleanFilter()
+    is_active = StrictBooleanFilter()
     search = django_filters.CharFilter(
         method="filter_search", max_length=100, label="Name, employee id or email contains"
     )

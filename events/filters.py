@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from core.dates import day_start
-from core.filters import DateRangeForm, StableOrderingFilter
+from core.filters import DateRangeForm, StableOrderingFilter, StrictBooleanFilter
 from events.models import Event, EventCondition
 from events.querysets import EventQuerySet
 from events.types import EventType
@@ -21,7 +21,7 @@ class EventFilter(django_filters.FilterSet):
     )
     event_type = django_filters.MultipleChoiceFilter(choices=EventType.choices)
     condition = django_filters.MultipleChoiceFilter(choices=EventCondition.choices)
-    scheduled = django_filters.BooleanFilter(method="filter_scheduled")
+    scheduled = StrictBooleanFilter(method="filter_scheduled")
     store = django_filters.CharFilter(field_name="store_number", max_length=16)
     search = django_filters.CharFilter(
         method="filter_search", max_length=100, label="Project name contains, or ref # is"

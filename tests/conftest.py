@@ -1,7 +1,10 @@
+from collections.abc import Callable
+
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
+from rest_framework.test import APIClient
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -36,3 +39,30 @@ def staff_client(client: Client, staff_user: User) -> Client:
 def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """Real hashing costs ~0.3 s a password; tests only need it to be a hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def manager_user(db: None) -> User:
+    from core.roles import MANAGER_GROUP
+
+    user = User.objects.create_user("manager", "manager@example.com", "manager-pass-123")
+    user.groups.add(Group.objects.get(name=MANAGER_GROUP))
+    return user
+
+
+@pytest.fixture
+def reader_user(db: None) -> User:
+    return User.objects.create_user("reader", "reader@example.com", "reader-pass-123")
+
+
+@pytest.fixture
+def api_as() -> Callable[[User | None], APIClient]:
+    """An API client signed in (by session) as the given user, or anonymous."""
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
