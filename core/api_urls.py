@@ -1,10 +1,11 @@
 """/api/v1/: every versioned endpoint, one router."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from employees.api import EmployeeViewSet
 from events.api import EventViewSet
-from scheduler.api import ScheduleViewSet
+from scheduler.api import CandidatesView, ScheduleViewSet
 from sessions_ext.urls import api_urlpatterns as sessions_urlpatterns
 
 router = SimpleRouter(trailing_slash=True)
@@ -12,4 +13,8 @@ router.register("employees", EmployeeViewSet, basename="api-employee")
 router.register("events", EventViewSet, basename="api-event")
 router.register("schedules", ScheduleViewSet, basename="api-schedule")
 
-urlpatterns = [*router.urls, *sessions_urlpatterns]
+urlpatterns = [
+    path("events/<int:pk>/candidates/", CandidatesView.as_view(), name="api-event-candidates"),
+    *router.urls,
+    *sessions_urlpatterns,
+]

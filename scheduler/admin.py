@@ -4,19 +4,18 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from scheduler.models import Schedule
+from core.exceptions import ApplicationError
+from scheduler.models import ChangeSource, Schedule, ScheduleChange
 from scheduler.services import (
+    schedule_check,
     schedule_create,
-    schedule_end,
+    schedule_reschedule,
     schedule_unschedule,
-    schedule_update,
-    schedule_validate,
 )
 
 
@@ -45,11 +44,15 @@ class LiveFilter(admin.SimpleListFilter):
 
 
 class ScheduleAdminForm(forms.ModelForm):
-    """Event, employee and start; `end` is derived.
+    """Event, employee and start; `end` is derived. The rules engine judges the form.
 
-    The whole model validation (including one live schedule per event) runs here, so
-    a refusal shows on the form instead of failing in `save_model`.
+    Hard violations are form errors; warnings are too, until "acknowledge warnings" is
+    ticked. Saving then goes through the same services as the pages and the API.
     """
+
+    acknowledge_warnings = forms.BooleanField(
+        required=False, help_text="Schedule despite the warnings listed above."
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -60,20 +63,24 @@ class ScheduleAdminForm(forms.ModelForm):
         employee, start = cleaned_data.get("employee"), cleaned_data.get("start")
         if event is None or employee is None or start is None:
             return cleaned_data  # the missing field already has its error
-        schedule.event, schedule.employee, schedule.start = event, employee, start
-        schedule.end = schedule_end(event=event, start=start)
-        try:
-            schedule_validate(schedule=schedule)
-        except ValidationError as error:
-            self._add_model_errors(error)
+        if schedule.pk is None and Schedule.objects.live().filter(event=event).exists():
+            self.add_error(
+                "event", "This event already has a live schedule; unschedule that one first."
+            )
+            return cleaned_data
+        violations = schedule_check(
+            event=event,
+            employee=employee,
+            start=start,
+            ignore_schedules=[schedule.pk] if schedule.pk else [],
+        )
+        for violation in violations:
+            if violation.is_hard:
+                self.add_error(None, f"{violation.message} ({violation.code})")
+            elif not cleaned_data.get("acknowledge_warnings"):
+                self.add_error(None, f"Warning: {violation.message} ({violation.code})")
+        self.warning_codes = [str(v.code) for v in violations if not v.is_hard]
         return cleaned_data
-
-    def _add_model_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 @admin.register(Schedule)
@@ -92,7 +99,7 @@ class ScheduleAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     autocomplete_fields = ["event", "employee"]
     fieldsets = [
-        (None, {"fields": ["event", "employee", "start", "ends"]}),
+        (None, {"fields": ["event", "employee", "start", "ends", "acknowledge_warnings"]}),
         (
             "History",
             {
@@ -129,19 +136,34 @@ class ScheduleAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Schedule, form: Any, change: bool) -> None:
+        acknowledge = getattr(form, "warning_codes", [])
+        by = _acting_user(request)
         if change:
-            schedule_update(schedule=obj, employee=obj.employee, start=obj.start)
-            return
-        created = schedule_create(
-            event=obj.event,
-            employee=obj.employee,
-            start=obj.start,
-            created_by=_acting_user(request),
-        )
+            result = schedule_reschedule(
+                schedule=Schedule.objects.select_related("event", "employee").get(pk=obj.pk),
+                employee=obj.employee,
+                start=obj.start,
+                by=by,
+                acknowledge=acknowledge,
+                source=ChangeSource.ADMIN,
+            )
+        else:
+            result = schedule_create(
+                event=obj.event,
+                employee=obj.employee,
+                start=obj.start,
+                by=by,
+                acknowledge=acknowledge,
+                source=ChangeSource.ADMIN,
+            )
         # The admin goes on to log and redirect with `obj`, so it becomes the saved row.
         for field in Schedule._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(created, field.attname))
+            setattr(obj, field.attname, getattr(result.schedule, field.attname))
         obj._state.adding = False
+        if result.supervisor is not None and result.supervisor.reason:
+            self.message_user(
+                request, f"Supervisor event: {result.supervisor.reason}", messages.WARNING
+            )
 
     def changeform_view(
         self,
@@ -152,10 +174,10 @@ class ScheduleAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
+        except ApplicationError as error:
             # The form ran the same checks a moment before; only a concurrent write gets
             # here. The transaction is rolled back: show why, then the form again.
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            self.message_user(request, error.detail, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     @admin.action(description="Unschedule selected", permissions=["change"])
@@ -163,7 +185,7 @@ class ScheduleAdmin(admin.ModelAdmin):
         by = _acting_user(request)
         live = list(queryset.filter(unscheduled_at__isnull=True).select_related("event"))
         for schedule in live:
-            schedule_unschedule(schedule=schedule, by=by)
+            schedule_unschedule(schedule=schedule, by=by, source=ChangeSource.ADMIN)
         self.message_user(
             request,
             ngettext(
@@ -196,3 +218,25 @@ class ScheduleAdmin(admin.ModelAdmin):
     @admin.display(description="live", boolean=True, ordering="unscheduled_at")
     def live(self, obj: Schedule) -> bool:
         return obj.is_live
+
+
+@admin.register(ScheduleChange)
+class ScheduleChangeAdmin(admin.ModelAdmin):
+    """The audit trail, read-only."""
+
+    list_display = ["at", "action", "source", "event", "by", "note"]
+    list_select_related = ["event", "by"]
+    list_filter = ["action", "source", ("at", admin.DateFieldListFilter)]
+    search_fields = ["event__project_name", "event__project_ref_num__exact", "by__username"]
+    date_hierarchy = "at"
+    fields = ("at", "action", "source", "event", "schedule", "by", "before", "after", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

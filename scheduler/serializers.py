@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
+from employees.models import Employee
+from events.models import Event
 from scheduler.models import Schedule
+from scheduler.rules import Code
 
 
 class ScheduleSerializer(serializers.ModelSerializer[Schedule]):
@@ -37,3 +42,89 @@ class ScheduleSerializer(serializers.ModelSerializer[Schedule]):
             "created_at",
         ]
         read_only_fields = fields
+
+
+SOFT_CODES = [str(Code.PROXIMITY), str(Code.SUPERVISOR_ON_CORE), str(Code.WEEKLY_UNAVAILABLE)]
+
+
+class ViolationSerializer(serializers.Serializer[Any]):
+    code = serializers.ChoiceField(choices=[str(c) for c in Code])
+    severity = serializers.ChoiceField(choices=["hard", "soft"])
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+class ScheduleProposalSerializer(serializers.Serializer[Any]):
+    """An assignment to check or make: `event` and `employee` are ids; `start` ISO 8601."""
+
+    event = serializers.PrimaryKeyRelatedField(queryset=Event.objects.all())
+    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all())
+    start = serializers.DateTimeField()
+
+
+class AcknowledgeMixin(serializers.Serializer[Any]):
+    acknowledge = serializers.ListField(
+        child=serializers.ChoiceField(choices=SOFT_CODES),
+        required=False,
+        default=list,
+        max_length=len(SOFT_CODES),
+        help_text="Codes of the warnings to accept.",
+    )
+
+
+class ScheduleCreateSerializer(ScheduleProposalSerializer, AcknowledgeMixin):
+    pass
+
+
+class ScheduleUpdateSerializer(AcknowledgeMixin):
+    start = serializers.DateTimeField(required=False)
+    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all(), required=False)
+
+
+class TradeSerializer(AcknowledgeMixin):
+    schedules = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=2, max_length=2
+    )
+
+
+class ValidationResultSerializer(serializers.Serializer[Any]):
+    ok = serializers.BooleanField(help_text="False if and only if a hard violation exists.")
+    violations = ViolationSerializer(many=True)
+
+
+class SupervisorOutcomeSerializer(serializers.Serializer[Any]):
+    schedule = ScheduleSerializer(allow_null=True)
+    unscheduled = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True)
+    violations = ViolationSerializer(many=True)
+
+
+class ScheduleResultSerializer(serializers.Serializer[Any]):
+    schedule = ScheduleSerializer()
+    warnings = ViolationSerializer(many=True, help_text="Acknowledged warnings.")
+    supervisor = SupervisorOutcomeSerializer(
+        allow_null=True, help_text="What happened to the paired Supervisor event (Core only)."
+    )
+
+
+class TradeResultSerializer(serializers.Serializer[Any]):
+    schedules = ScheduleSerializer(many=True)
+    warnings = ViolationSerializer(many=True)
+
+
+class CandidateEmployeeSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    external_id = serializers.CharField()
+    name = serializers.CharField()
+    job_title = serializers.CharField()
+
+
+class CandidateSerializer(serializers.Serializer[Any]):
+    employee = CandidateEmployeeSerializer()
+    ok = serializers.BooleanField()
+    hours_this_week = serializers.FloatField()
+    violations = ViolationSerializer(many=True)
+
+
+class StartQuerySerializer(serializers.Serializer[Any]):
+    start = serializers.DateTimeField(help_text="ISO 8601; without an offset, store time.")

@@ -1,20 +1,73 @@
-"""Every write to a schedule.
+"""Every write to a schedule: schedule, reschedule, unschedule, trade (SPEC §3).
 
-For now these enforce the model's own validation (including at most one live schedule
-per event); the rules engine (SPEC §3) plugs in here, so every write path — admin, pages,
-API, auto-scheduler — keeps going through the same functions.
+Each runs in one transaction that first locks the employees involved (in id order, so
+two writers never deadlock) and the events, then asks the rules engine, then writes
+and records the change in the audit trail. Hard violations always refuse; soft ones
+refuse unless every one of their codes is acknowledged. On PostgreSQL the database
+also forbids overlapping schedules and a second Core event a day for one employee, so
+a race that slipped past the lock still cannot double-book: it becomes a 409 conflict.
+
+Scheduling a Core event also schedules its paired Supervisor event (the Club
+Supervisor on duty, else the Primary Lead) at Core start + the configured offset;
+rescheduling the Core event moves it, unscheduling it removes it. When the Supervisor
+part cannot be placed, the Core change still happens and the result says why.
 """
 
-import datetime as dt
+from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.db import transaction
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from employees.models import Employee
-from events.models import Event
-from scheduler.models import Schedule
+from core.dates import local_date
+from core.exceptions import ConflictError, InvalidInputError, NotFoundError
+from employees.models import Employee, JobTitle, RotationKind
+from events.models import Event, EventCondition
+from events.types import EventType, supervisor_offset
+from scheduler.models import ChangeSource, Schedule, ScheduleAction, ScheduleChange
+from scheduler.rules import Context, Violation, check
+from scheduler.snapshot import employee_facts, event_facts, load_snapshot, rotation_on
+
+
+class RuleViolationError(InvalidInputError):
+    """A hard rule refuses the change; `errors` lists every violation."""
+
+    code = "rule_violation"
+    title = "Scheduling rule violated"
+    default_detail = "The change breaks a scheduling rule; see `errors`."
+
+
+class UnacknowledgedWarningsError(InvalidInputError):
+    """Soft rules warn; repeat the request acknowledging their codes to proceed."""
+
+    code = "unacknowledged_warnings"
+    title = "Warnings need acknowledgement"
+    default_detail = "The change has warnings; acknowledge their codes to proceed."
+
+
+@dataclass
+class SupervisorOutcome:
+    """What happened to the paired Supervisor event of a Core change."""
+
+    schedule: Schedule | None = None
+    unscheduled: bool = False
+    reason: str = ""
+    violations: list[Violation] = field(default_factory=list)
+
+
+@dataclass
+class ScheduleResult:
+    schedule: Schedule
+    warnings: list[Violation] = field(default_factory=list)
+    supervisor: SupervisorOutcome | None = None
+
+
+# --- checking -------------------------------------------------------------------------
 
 
 def schedule_end(*, event: Event, start: dt.datetime) -> dt.datetime:
@@ -22,68 +75,444 @@ def schedule_end(*, event: Event, start: dt.datetime) -> dt.datetime:
     return start + event.duration
 
 
-def schedule_validate(*, schedule: Schedule) -> None:
-    """Raise ValidationError unless `schedule` (with `end` set) may be saved as it is.
+def schedule_check(
+    *,
+    event: Event,
+    employee: Employee,
+    start: dt.datetime,
+    context: Context = Context.MANUAL,
+    ignore_schedules: Collection[int] = (),
+) -> list[Violation]:
+    """The violations of putting `employee` on `event` at `start` (five queries)."""
+    day = local_date(start)
+    snapshot = load_snapshot(
+        employee_ids=[employee.pk],
+        first=day - dt.timedelta(days=1),
+        last=day + dt.timedelta(days=1),
+    )
+    return check(
+        event=event_facts(event),
+        employee=employee_facts(employee),
+        start=start,
+        context=context,
+        snapshot=snapshot,
+        ignore_schedules=ignore_schedules,
+    )
 
-    Forms call this to show the errors next to their fields before any write; the
-    services below call it again inside their transaction.
-    """
-    if (
-        schedule.is_live
-        and schedule.event_id is not None
-        and Schedule.objects.live()
-        .filter(event_id=schedule.event_id)
-        .exclude(pk=schedule.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            {"event": "This event already has a live schedule; unschedule that one first."},
-            code="event_already_scheduled",
+
+def _enforce(violations: Sequence[Violation], acknowledge: Iterable[str]) -> list[Violation]:
+    """Refuse on any hard violation or unacknowledged warning; return the warnings."""
+    hard = [v for v in violations if v.is_hard]
+    if hard:
+        raise RuleViolationError(errors=[v.as_dict() for v in violations])
+    acknowledged = set(acknowledge)
+    pending = [v for v in violations if str(v.code) not in acknowledged]
+    if pending:
+        raise UnacknowledgedWarningsError(
+            f"Acknowledge to proceed: {', '.join(sorted({str(v.code) for v in pending}))}.",
+            errors=[v.as_dict() for v in pending],
         )
-    schedule.full_clean()
+    return list(violations)
+
+
+# --- locking and bookkeeping ---------------------------------------------------------
+
+
+def _lock(*, employee_ids: Iterable[int], event_ids: Iterable[int] = ()) -> None:
+    """Lock rows in a fixed order (employees, then events; each by id): no deadlocks.
+
+    On SQLite `select_for_update` is a no-op; there every write transaction is
+    IMMEDIATE (settings), so writers queue for the whole transaction instead.
+    """
+    if not getattr(settings, "SCHEDULER_LOCK_ROWS", True):
+        return  # test-only switch: proves the database constraints hold on their own
+    list(
+        Employee.objects.select_for_update()
+        .filter(pk__in=set(employee_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    list(
+        Event.objects.select_for_update()
+        .filter(pk__in=set(event_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _snapshot_of(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "employee": schedule.employee_id,
+        "employee_name": schedule.employee.name,
+        "start": timezone.localtime(schedule.start).isoformat(),
+        "end": timezone.localtime(schedule.end).isoformat(),
+    }
+
+
+def _audit(
+    *,
+    schedule: Schedule,
+    action: ScheduleAction,
+    source: ChangeSource,
+    by: Any,
+    before: dict[str, Any] | None,
+    note: str = "",
+) -> None:
+    ScheduleChange.objects.create(
+        schedule=schedule,
+        event_id=schedule.event_id,
+        action=action,
+        source=source,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        before=before,
+        after=None if schedule.unscheduled_at else _snapshot_of(schedule),
+        note=note,
+    )
+
+
+def _place(schedule: Schedule, start: dt.datetime) -> None:
+    schedule.start = start
+    schedule.end = schedule_end(event=schedule.event, start=start)
+    schedule.work_date = local_date(start)
+    schedule.is_core = schedule.event.event_type == EventType.CORE
+
+
+def _save(schedule: Schedule, **kwargs: Any) -> None:
+    """Save; a constraint the lock did not prevent (a race) becomes a 409 conflict."""
+    try:
+        with transaction.atomic():
+            schedule.save(**kwargs)
+    except IntegrityError:
+        raise ConflictError(
+            "Someone else changed these schedules at the same time; nothing was saved. "
+            "Reload and try again."
+        ) from None
+
+
+def _live_schedule(event_id: int) -> Schedule | None:
+    return (
+        Schedule.objects.live()
+        .select_related("event", "employee")
+        .filter(event_id=event_id)
+        .first()
+    )
+
+
+# --- the paired Supervisor event -----------------------------------------------------
+
+
+@dataclass
+class _SupervisorPlan:
+    event: Event
+    start: dt.datetime
+    existing: Schedule | None
+    candidates: list[Employee]
+
+    @property
+    def employee_ids(self) -> set[int]:
+        ids = {c.pk for c in self.candidates}
+        return ids | ({self.existing.employee_id} if self.existing else set())
+
+
+def _supervisor_plan(*, core_event: Event, core_start: dt.datetime) -> _SupervisorPlan | None:
+    """Who may take the Supervisor event paired with `core_event`, read before locking.
+
+    The Club Supervisors working that day come first, then the Primary Lead on duty.
+    """
+    if core_event.event_type != EventType.CORE:
+        return None
+    supervisor_event = Event.objects.filter(core_event_id=core_event.pk).first()
+    if supervisor_event is None:
+        return None
+    start = core_start + supervisor_offset()
+    day = local_date(start)
+    supervisors = list(
+        Employee.objects.employed_on(day)
+        .filter(job_title=JobTitle.CLUB_SUPERVISOR)
+        .order_by("name", "pk")
+    )
+    lead_id = rotation_on(day).get(RotationKind.PRIMARY_LEAD)
+    lead = Employee.objects.filter(pk=lead_id).first() if lead_id else None
+    return _SupervisorPlan(
+        event=supervisor_event,
+        start=start,
+        existing=_live_schedule(supervisor_event.pk),
+        candidates=[*supervisors, *([lead] if lead else [])],
+    )
+
+
+def _place_supervisor(
+    plan: _SupervisorPlan, *, by: Any, source: ChangeSource, move: bool
+) -> SupervisorOutcome:
+    """Schedule the Supervisor event, or (`move`) bring its live schedule along.
+
+    Called inside the caller's transaction, after `plan.employee_ids` were locked.
+    """
+    existing = plan.existing
+    if existing is not None and not move:
+        return SupervisorOutcome(schedule=existing, reason="It was already scheduled.")
+    people = ([existing.employee] if existing else []) + plan.candidates
+    ignore = [existing.pk] if existing else []
+    last: list[Violation] = []
+    seen: set[int] = set()
+    for person in people:
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        violations = schedule_check(
+            event=plan.event,
+            employee=person,
+            start=plan.start,
+            context=Context.AUTO,
+            ignore_schedules=ignore,
+        )
+        if any(v.is_hard for v in violations):
+            last = violations
+            continue
+        if existing is not None:
+            before = _snapshot_of(existing)
+            action = (
+                ScheduleAction.RESCHEDULE
+                if existing.employee_id == person.pk
+                else ScheduleAction.REASSIGN
+            )
+            existing.employee = person
+            _place(existing, plan.start)
+            _save(existing)
+            _audit(
+                schedule=existing,
+                action=action,
+                source=source,
+                by=by,
+                before=before,
+                note="Moved with its Core event.",
+            )
+            return SupervisorOutcome(schedule=existing, violations=violations)
+        schedule = Schedule(event=plan.event, employee=person, created_by=_user(by))
+        _place(schedule, plan.start)
+        _save(schedule)
+        _mark_event(plan.event.pk, scheduled=True)
+        _audit(
+            schedule=schedule,
+            action=ScheduleAction.CREATE,
+            source=source,
+            by=by,
+            before=None,
+            note="Scheduled with its Core event.",
+        )
+        return SupervisorOutcome(schedule=schedule, violations=violations)
+    if existing is not None:
+        _unschedule(
+            existing,
+            by=by,
+            source=source,
+            note="Its Core event moved and no one could take it at the new time.",
+        )
+    if not people:
+        reason = "No Club Supervisor works that day and no Primary Lead is on the rotation."
+    else:
+        reason = (
+            "No Club Supervisor or Primary Lead can take the Supervisor event at "
+            f"{timezone.localtime(plan.start):%H:%M}."
+        )
+    return SupervisorOutcome(unscheduled=existing is not None, reason=reason, violations=last)
+
+
+def _user(by: Any) -> Any:
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _mark_event(event_id: int, *, scheduled: bool) -> None:
+    """Keep the event's condition in step: Unstaffed ↔ Scheduled (others are left alone)."""
+    if scheduled:
+        Event.objects.filter(pk=event_id, condition=EventCondition.UNSTAFFED).update(
+            condition=EventCondition.SCHEDULED
+        )
+    else:
+        Event.objects.filter(pk=event_id, condition=EventCondition.SCHEDULED).update(
+            condition=EventCondition.UNSTAFFED
+        )
+
+
+def _unschedule(schedule: Schedule, *, by: Any, source: ChangeSource, note: str = "") -> None:
+    before = _snapshot_of(schedule)
+    schedule.unscheduled_at = timezone.now()
+    schedule.unscheduled_by = _user(by)
+    schedule.save(update_fields=["unscheduled_at", "unscheduled_by", "updated_at"])
+    _mark_event(schedule.event_id, scheduled=False)
+    _audit(
+        schedule=schedule,
+        action=ScheduleAction.UNSCHEDULE,
+        source=source,
+        by=by,
+        before=before,
+        note=note,
+    )
+
+
+def _supervisor_schedule_of(core: Schedule) -> Schedule | None:
+    return (
+        Schedule.objects.live()
+        .select_related("event", "employee")
+        .filter(event__core_event_id=core.event_id)
+        .first()
+    )
+
+
+# --- the services ---------------------------------------------------------------------
 
 
 @transaction.atomic
 def schedule_create(
-    *, event: Event, employee: Employee, start: dt.datetime, created_by: User | None
-) -> Schedule:
-    """Schedule `employee` on `event` at `start`; `end` follows from the event's duration."""
-    # Lock the event row, so two concurrent writers queue here and the second one sees
-    # the first one's live schedule (a ValidationError, not an IntegrityError).
-    Event.objects.select_for_update().filter(pk=event.pk).first()
-    schedule = Schedule(
-        event=event,
-        employee=employee,
-        start=start,
-        end=schedule_end(event=event, start=start),
-        created_by=created_by,
+    *,
+    event: Event,
+    employee: Employee,
+    start: dt.datetime,
+    by: Any = None,
+    acknowledge: Iterable[str] = (),
+    source: ChangeSource = ChangeSource.API,
+    context: Context = Context.MANUAL,
+) -> ScheduleResult:
+    """Put `employee` on `event` from `start` (and cascade to a paired Supervisor)."""
+    plan = _supervisor_plan(core_event=event, core_start=start)
+    _lock(
+        employee_ids={employee.pk, *(plan.employee_ids if plan else ())},
+        event_ids={event.pk, *([plan.event.pk] if plan else [])},
     )
-    schedule_validate(schedule=schedule)
-    schedule.save()
-    return schedule
+    if Schedule.objects.live().filter(event=event).exists():
+        raise ConflictError("This event is already scheduled; reschedule or unschedule it.")
+    warnings = _enforce(
+        schedule_check(event=event, employee=employee, start=start, context=context), acknowledge
+    )
+    schedule = Schedule(event=event, employee=employee, created_by=_user(by))
+    _place(schedule, start)
+    _save(schedule)
+    _mark_event(event.pk, scheduled=True)
+    _audit(schedule=schedule, action=ScheduleAction.CREATE, source=source, by=by, before=None)
+    result = ScheduleResult(schedule=schedule, warnings=warnings)
+    if plan is not None:
+        result.supervisor = _place_supervisor(plan, by=by, source=source, move=False)
+    return result
 
 
 @transaction.atomic
-def schedule_update(*, schedule: Schedule, employee: Employee, start: dt.datetime) -> Schedule:
-    """Move a live schedule to another employee and/or start time; `end` is recomputed."""
-    if not schedule.is_live:
-        raise ValidationError(
-            "An unscheduled schedule is history and cannot be changed.", code="not_live"
-        )
-    schedule.employee = employee
-    schedule.start = start
-    schedule.end = schedule_end(event=schedule.event, start=start)
-    schedule_validate(schedule=schedule)
-    schedule.save()
-    return schedule
+def schedule_reschedule(
+    *,
+    schedule: Schedule,
+    start: dt.datetime | None = None,
+    employee: Employee | None = None,
+    by: Any = None,
+    acknowledge: Iterable[str] = (),
+    source: ChangeSource = ChangeSource.API,
+) -> ScheduleResult:
+    """Move a live schedule to another time and/or employee, re-checked."""
+    new_employee = employee or schedule.employee
+    new_start = start or schedule.start
+    moved = new_start != schedule.start
+    plan = _supervisor_plan(core_event=schedule.event, core_start=new_start) if moved else None
+    _lock(
+        employee_ids={schedule.employee_id, new_employee.pk, *(plan.employee_ids if plan else ())},
+        event_ids={schedule.event_id, *([plan.event.pk] if plan else [])},
+    )
+    schedule = _fresh_live(schedule.pk, expect_employee=schedule.employee_id)
+    warnings = _enforce(
+        schedule_check(
+            event=schedule.event,
+            employee=new_employee,
+            start=new_start,
+            ignore_schedules=[schedule.pk],
+        ),
+        acknowledge,
+    )
+    before = _snapshot_of(schedule)
+    action = (
+        ScheduleAction.REASSIGN
+        if new_employee.pk != schedule.employee_id
+        else ScheduleAction.RESCHEDULE
+    )
+    schedule.employee = new_employee
+    _place(schedule, new_start)
+    _save(schedule)
+    _audit(schedule=schedule, action=action, source=source, by=by, before=before)
+    result = ScheduleResult(schedule=schedule, warnings=warnings)
+    if plan is not None:
+        result.supervisor = _place_supervisor(plan, by=by, source=source, move=True)
+    return result
 
 
 @transaction.atomic
-def schedule_unschedule(*, schedule: Schedule, by: User | None) -> Schedule:
-    """Take a live schedule off its event; the row stays as history."""
+def schedule_unschedule(
+    *, schedule: Schedule, by: Any = None, source: ChangeSource = ChangeSource.API
+) -> ScheduleResult:
+    """Take a live schedule off its event (a Core event takes its Supervisor with it)."""
+    supervisor = _supervisor_schedule_of(schedule) if schedule.is_core else None
+    _lock(
+        employee_ids={schedule.employee_id, *([supervisor.employee_id] if supervisor else [])},
+        event_ids={schedule.event_id, *([supervisor.event_id] if supervisor else [])},
+    )
+    schedule = _fresh_live(schedule.pk, expect_employee=schedule.employee_id)
+    result = ScheduleResult(schedule=schedule)
+    if supervisor is not None:
+        supervisor = _supervisor_schedule_of(schedule)
+        if supervisor is not None:
+            _unschedule(supervisor, by=by, source=source, note="Its Core event was unscheduled.")
+            result.supervisor = SupervisorOutcome(schedule=supervisor, unscheduled=True)
+    _unschedule(schedule, by=by, source=source)
+    return result
+
+
+@transaction.atomic
+def schedule_trade(
+    *,
+    first: Schedule,
+    second: Schedule,
+    by: Any = None,
+    acknowledge: Iterable[str] = (),
+    source: ChangeSource = ChangeSource.API,
+) -> tuple[Schedule, Schedule, list[Violation]]:
+    """Swap the employees of two live schedules on the same store-local day."""
+    if first.pk == second.pk:
+        raise InvalidInputError("Pick two different schedules to trade.")
+    _lock(
+        employee_ids={first.employee_id, second.employee_id},
+        event_ids={first.event_id, second.event_id},
+    )
+    first = _fresh_live(first.pk, expect_employee=first.employee_id)
+    second = _fresh_live(second.pk, expect_employee=second.employee_id)
+    if first.work_date != second.work_date:
+        raise InvalidInputError("Only schedules on the same day can be traded.")
+    if first.employee_id == second.employee_id:
+        raise InvalidInputError("Both schedules belong to the same employee.")
+    both = [first.pk, second.pk]
+    violations = [
+        *schedule_check(
+            event=first.event, employee=second.employee, start=first.start, ignore_schedules=both
+        ),
+        *schedule_check(
+            event=second.event, employee=first.employee, start=second.start, ignore_schedules=both
+        ),
+    ]
+    warnings = _enforce(violations, acknowledge)
+    before_first, before_second = _snapshot_of(first), _snapshot_of(second)
+    first.employee, second.employee = second.employee, first.employee
+    # Free both rows first so neither the overlap nor the one-Core-a-day constraint
+    # sees a transient double-booking in the middle of the swap.
+    Schedule.objects.filter(pk__in=both).update(unscheduled_at=timezone.now())
+    first.unscheduled_at = second.unscheduled_at = None
+    _save(first)
+    _save(second)
+    _audit(schedule=first, action=ScheduleAction.TRADE, source=source, by=by, before=before_first)
+    _audit(schedule=second, action=ScheduleAction.TRADE, source=source, by=by, before=before_second)
+    return first, second, warnings
+
+
+def _fresh_live(pk: int, *, expect_employee: int) -> Schedule:
+    """The schedule as it is now, under the lock; refuse if it changed meanwhile."""
+    schedule = Schedule.objects.select_related("event", "employee").filter(pk=pk).first()
+    if schedule is None:
+        raise NotFoundError("No such schedule.")
     if not schedule.is_live:
-        raise ValidationError("This schedule is already unscheduled.", code="not_live")
-    schedule.unscheduled_at = timezone.now()
-    schedule.unscheduled_by = by
-    schedule.save(update_fields=["unscheduled_at", "unscheduled_by", "updated_at"])
+        raise ConflictError("This schedule was unscheduled meanwhile; reload and try again.")
+    if schedule.employee_id != expect_employee:
+        raise ConflictError("This schedule was reassigned meanwhile; reload and try again.")
     return schedule

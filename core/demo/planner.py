@@ -74,6 +74,7 @@ class Placement:
     employee_id: int
     start: dt.datetime
     end: dt.datetime
+    is_core: bool = False
 
 
 @dataclass
@@ -198,7 +199,15 @@ def _place(
         for staff in candidates:
             if snapshot.fits(staff, job, start):
                 snapshot.book(staff.id, start, start + job.duration, job.event_type)
-                return [Placement(job.id, staff.id, start, start + job.duration)]
+                return [
+                    Placement(
+                        job.id,
+                        staff.id,
+                        start,
+                        start + job.duration,
+                        is_core=job.event_type == EventType.CORE,
+                    )
+                ]
     return []
 
 
@@ -212,7 +221,7 @@ def _with_supervisor(
 ) -> list[Placement]:
     """Book `doer` on Core with its Supervisor event, or nothing when nobody can supervise."""
     snapshot.book(doer.id, start, start + core.duration, core.event_type)
-    core_placement = Placement(core.id, doer.id, start, start + core.duration)
+    core_placement = Placement(core.id, doer.id, start, start + core.duration, is_core=True)
     supervisor_job = core.supervisor
     if supervisor_job is None:
         return [core_placement]

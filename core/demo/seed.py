@@ -24,6 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 
+from core.dates import local_date
 from core.demo.data import DemoData, EventSpec, build_demo_data
 from core.demo.planner import Job, Placement, Snapshot, Staff, plan
 from employees.models import (
@@ -364,6 +365,8 @@ def _create_schedules(
             employee_id=p.employee_id,
             start=p.start,
             end=p.end,
+            work_date=local_date(p.start),
+            is_core=p.is_core,
             created_by_id=created_by.pk,
         )
         for p in placements

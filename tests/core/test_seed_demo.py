@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -335,7 +335,8 @@ def test_seeded_schedules_break_no_hard_rule(
 ) -> None:
     seed("--employees", "24", "--weeks", "3", "--today", today)
 
-    with django_assert_num_queries(4):
+    # Live schedules, then the snapshot: holidays, time off, unavailable dates, bookings.
+    with django_assert_num_queries(5):
         rows = load_rows()
 
     assert hard_violations(rows) == []
@@ -485,13 +486,19 @@ RULE_CASES: list[tuple[str, Callable[[Any], object]]] = [
     ("weekly_unavailable", lambda s: _employee(s, available_tue=False)),
     ("role_not_allowed", _specialist_on_freeosk),
     ("juicer_day", _barista_juicing),
-    ("core_daily_limit", lambda s: _second(s, EventType.CORE, 17, 15)),
     ("overlap", lambda s: _second(s, EventType.OTHER, 12, 0)),
     (
         "end_is_start_plus_duration",
         lambda s: Schedule.objects.filter(pk=s.pk).update(end=s.end + dt.timedelta(minutes=1)),
     ),
 ]
+
+
+def test_the_database_itself_refuses_a_second_core_event_a_day() -> None:
+    schedule = _baseline()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _second(schedule, EventType.CORE, 17, 15)
 
 
 def test_the_checker_passes_a_valid_schedule() -> None:

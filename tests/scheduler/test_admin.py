@@ -1,15 +1,13 @@
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from scheduler.admin import ScheduleAdminForm
 from scheduler.models import Schedule
-from scheduler.services import schedule_create, schedule_unschedule
+from scheduler.services import schedule_unschedule
 from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory, store_local
 from tests.scheduler.factories import ScheduleFactory
@@ -101,9 +99,7 @@ def test_a_write_refused_by_the_service_after_the_form_passed_shows_an_error(
     )
 
     assert response.status_code == 200
-    assert _messages(response) == [
-        "This event already has a live schedule; unschedule that one first."
-    ]
+    assert _messages(response) == ["This event is already scheduled; reschedule or unschedule it."]
     assert list(Schedule.objects.all()) == [existing]
 
 
@@ -186,35 +182,3 @@ def test_the_employee_picker_offers_only_active_employees(staff_client: Client) 
     )
 
     assert [int(r["id"]) for r in response.json()["results"]] == [active.pk]
-
-
-# --- The services save_model relies on ------------------------------------------------
-
-
-def test_schedule_create_refuses_a_second_live_schedule_with_a_validation_error() -> None:
-    existing = ScheduleFactory.create()
-
-    with pytest.raises(ValidationError) as refused:
-        schedule_create(
-            event=existing.event,
-            employee=EmployeeFactory.create(),
-            start=existing.start + dt.timedelta(days=1),
-            created_by=None,
-        )
-
-    assert refused.value.message_dict == {
-        "event": ["This event already has a live schedule; unschedule that one first."]
-    }
-    assert list(Schedule.objects.all()) == [existing]
-
-
-def test_schedule_unschedule_refuses_a_schedule_already_unscheduled() -> None:
-    schedule = ScheduleFactory.create()
-    schedule_unschedule(schedule=schedule, by=None)
-    first = schedule.unscheduled_at
-
-    with pytest.raises(ValidationError):
-        schedule_unschedule(schedule=schedule, by=None)
-
-    schedule.refresh_from_db()
-    assert schedule.unscheduled_at == first
