@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from events.models import Event
@@ -40,8 +41,26 @@ def event_save(*, event: Event) -> Event:
     event.event_number = event_number(event.project_name)
     if event.event_type != EventType.SUPERVISOR:
         event.core_event = None
+    _refuse_type_change_while_scheduled(event)
     event.full_clean()
     event.save()
     event_pair_supervisors(event_numbers=[event.event_number])
     event.refresh_from_db(fields=["core_event"])
     return event
+
+
+def _refuse_type_change_while_scheduled(event: Event) -> None:
+    """A scheduled event keeps its type: its schedule was checked against that type's
+    rules (who may work it, one Core a day), which a new type could break."""
+    from scheduler.models import Schedule
+
+    if event.pk is None:
+        return
+    old_type = Event.objects.filter(pk=event.pk).values_list("event_type", flat=True).first()
+    if (
+        old_type not in (None, event.event_type)
+        and Schedule.objects.live().filter(event=event).exists()
+    ):
+        raise ValidationError(
+            {"event_type": "This event is scheduled; unschedule it before changing its type."}
+        )

@@ -159,3 +159,18 @@ def test_overlapping_window_queryset() -> None:
     )
     found = Event.objects.overlapping(store_local(2026, 12, 15), store_local(2026, 12, 16))
     assert list(found) == [inside]
+
+
+def test_a_scheduled_event_keeps_its_type() -> None:
+    from tests.scheduler.factories import ScheduleFactory
+
+    schedule = ScheduleFactory.create()
+    event = Event.objects.get(pk=schedule.event_id)
+    event.event_type = EventType.FREEOSK
+    with pytest.raises(ValidationError) as refused:
+        event_save(event=event)
+    assert "event_type" in refused.value.message_dict
+    assert Event.objects.get(pk=event.pk).event_type == EventType.CORE
+    event.event_type = EventType.CORE
+    event.project_name = "606034-CORE-Renamed"
+    assert event_save(event=event).project_name == "606034-CORE-Renamed"
