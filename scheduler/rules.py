@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -117,7 +117,9 @@ class Snapshot:
     bookings: dict[int, list[Booking]] = field(default_factory=dict)
 
     def holiday(self, day: dt.date) -> str | None:
-        return self.holiday_dates.get(day) or self.recurring_holidays.get((day.month, day.day))
+        if day in self.holiday_dates:
+            return self.holiday_dates[day]
+        return self.recurring_holidays.get((day.month, day.day))
 
     def local_date(self, moment: dt.datetime) -> dt.date:
         return moment.astimezone(self.tz).date()
@@ -141,10 +143,18 @@ def check(
     `ignore_schedules` leaves out existing schedules that the change replaces (the one
     being rescheduled, both sides of a trade).
     """
+    context = Context(context)
+    # Real elapsed time: aware datetimes in one zone add and compare by wall clock, which
+    # is off by an hour across a DST change. All arithmetic below is in UTC.
+    start = start.astimezone(dt.UTC)
     end = start + event.duration
     day = snapshot.local_date(start)
     ignored = set(ignore_schedules)
-    bookings = [b for b in snapshot.bookings.get(employee.id, ()) if b.schedule_id not in ignored]
+    bookings = [
+        replace(b, start=b.start.astimezone(dt.UTC), end=b.end.astimezone(dt.UTC))
+        for b in snapshot.bookings.get(employee.id, ())
+        if b.schedule_id not in ignored
+    ]
     found: list[Violation] = []
 
     def hard(code: Code, message: str, **details: Any) -> None:
@@ -154,7 +164,7 @@ def check(
         found.append(Violation(code, Severity.SOFT, message, details))
 
     holiday = snapshot.holiday(day)
-    if holiday:
+    if holiday is not None:
         hard(
             Code.COMPANY_HOLIDAY,
             f"{day:%a %b %-d} is a company holiday ({holiday}).",
@@ -162,7 +172,7 @@ def check(
             holiday=holiday,
         )
 
-    if not event.window_start <= start < event.window_due:
+    if not event.window_start.astimezone(dt.UTC) <= start < event.window_due.astimezone(dt.UTC):
         hard(
             Code.OUTSIDE_WINDOW,
             "The start is outside the event's window (from its start, before its due time).",
@@ -207,10 +217,11 @@ def check(
             soft(Code.WEEKLY_UNAVAILABLE, message, weekday=day.weekday())
 
     if employee.job_title not in ALLOWED_TITLES[event.event_type]:
+        title = JobTitle(employee.job_title).label
+        article = "An" if title[0] in "AEIOU" else "A"
         hard(
             Code.ROLE_NOT_ALLOWED,
-            f"A {JobTitle(employee.job_title).label} may not work "
-            f"{EventType(event.event_type).label} events.",
+            f"{article} {title} may not work {EventType(event.event_type).label} events.",
             job_title=employee.job_title,
             event_type=event.event_type,
         )
@@ -228,9 +239,11 @@ def check(
             None,
         )
         if clash is not None:
+            doing, other = ("Juicer", "Core") if juicing else ("Core", "Juicer")
             hard(
                 Code.JUICER_DAY,
-                f"{employee.name} cannot work Core on a day they work Juicer ({clash.event_name}).",
+                f"{employee.name} cannot work {doing} on a day they work {other} "
+                f"({clash.event_name}).",
                 schedule=clash.schedule_id,
             )
 

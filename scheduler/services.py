@@ -71,8 +71,9 @@ class ScheduleResult:
 
 
 def schedule_end(*, event: Event, start: dt.datetime) -> dt.datetime:
-    """When a schedule starting at `start` ends: start + the event's duration."""
-    return start + event.duration
+    """When a schedule starting at `start` ends: start + the event's duration, in real
+    elapsed time (UTC arithmetic, right across a DST change)."""
+    return start.astimezone(dt.UTC) + event.duration
 
 
 def schedule_check(
@@ -224,7 +225,7 @@ def _supervisor_plan(*, core_event: Event, core_start: dt.datetime) -> _Supervis
     supervisor_event = Event.objects.filter(core_event_id=core_event.pk).first()
     if supervisor_event is None:
         return None
-    start = core_start + supervisor_offset()
+    start = core_start.astimezone(dt.UTC) + supervisor_offset()
     day = local_date(start)
     supervisors = list(
         Employee.objects.employed_on(day)
