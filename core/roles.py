@@ -52,3 +52,24 @@ class IsManagerOrReadOnly(BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         return request.method in SAFE_METHODS or is_manager(request.user)
+
+
+def manager_required(view: Any) -> Any:
+    """Page views that write: signed-in staff or managers only (others get the 403 page).
+
+    Anonymous users are sent to sign in first.
+    """
+    import functools
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    @functools.wraps(view)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_manager(request.user):
+            raise PermissionDenied("Only staff and managers may change schedules.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.health import HealthView
@@ -11,9 +10,11 @@ admin.site.site_title = "Event Scheduler admin"
 admin.site.index_title = "Data"
 
 urlpatterns = [
-    # The manager pages arrive with their own issue; until then the admin is the app.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     path("admin/", admin.site.urls),
+    # Manager pages. Until the dashboard exists, the start page is the unscheduled list.
+    path("", include("events.urls")),
+    path("", include("scheduler.urls")),
+    path("employees/", include("employees.urls")),
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
     path("api/v1/", include("core.api_urls")),
