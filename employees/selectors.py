@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from employees.models import Employee
+import datetime as dt
+
+from django.db.models import Prefetch
+
+from core.exceptions import NotFoundError
+from employees.models import Employee, Rotation, RotationException, TimeOff, UnavailableDate
 from employees.querysets import EmployeeQuerySet
+from scheduler.models import Schedule
 
 
 def employee_list() -> EmployeeQuerySet:
@@ -12,3 +18,70 @@ def employee_list() -> EmployeeQuerySet:
 def employees_by_ids(ids: list[int]) -> dict[int, Employee]:
     """Employees by primary key, in one query."""
     return Employee.objects.by_ids(ids)
+
+
+# --- Manager pages ----------------------------------------------------------------------
+
+UPCOMING_SCHEDULES = 100
+
+
+def employee_detail(*, pk: int, today: dt.date) -> Employee:
+    """One employee with what the page shows prefetched (five queries): time off and
+    unavailable dates from `today`, weekday rotations, rotation exceptions from `today`.
+
+    Raises NotFoundError (404) when there is no such employee.
+    """
+    employee = (
+        Employee.objects.filter(pk=pk)
+        .prefetch_related(
+            Prefetch(
+                "time_off",
+                queryset=TimeOff.objects.filter(end_date__gte=today).order_by("start_date", "id"),
+                to_attr="current_time_off",
+            ),
+            Prefetch(
+                "unavailable_dates",
+                queryset=UnavailableDate.objects.filter(date__gte=today).order_by("date", "id"),
+                to_attr="upcoming_unavailable",
+            ),
+            Prefetch(
+                "rotations",
+                queryset=Rotation.objects.order_by("weekday", "kind"),
+                to_attr="rotation_list",
+            ),
+            Prefetch(
+                "rotation_exceptions",
+                queryset=RotationException.objects.filter(date__gte=today).order_by("date", "kind"),
+                to_attr="upcoming_rotation_exceptions",
+            ),
+        )
+        .first()
+    )
+    if employee is None:
+        raise NotFoundError("No such employee.")
+    return employee
+
+
+def employee_upcoming_schedules(
+    *, employee_id: int, since: dt.datetime, limit: int = UPCOMING_SCHEDULES
+) -> list[Schedule]:
+    """The employee's live schedules starting at `since` or later, soonest first, with
+    their events (one query)."""
+    return list(
+        Schedule.objects.live()
+        .filter(employee_id=employee_id, start__gte=since)
+        .select_related("event")
+        .order_by("start", "id")[:limit]
+    )
+
+
+def employee_schedules_on_days(
+    *, employee_id: int, first: dt.date, last: dt.date
+) -> list[Schedule]:
+    """The employee's live schedules on the store-local days first..last (one query)."""
+    return list(
+        Schedule.objects.live()
+        .filter(employee_id=employee_id, work_date__gte=first, work_date__lte=last)
+        .select_related("event")
+        .order_by("start", "id")
+    )

@@ -1,5 +1,16 @@
 """Manager pages of this app (server-rendered); the API is in core/api_urls.py."""
 
-from django.urls import path  # noqa: F401 (used as pages are added)
+from django.urls import path
 
-urlpatterns: list = []
+from employees import views
+
+urlpatterns = [
+    path("", views.employee_list_view, name="employee-list"),
+    path("<int:pk>/", views.employee_detail_view, name="employee-detail"),
+    path("<int:pk>/time-off/", views.employee_timeoff_add, name="employee-timeoff-add"),
+    path(
+        "<int:pk>/time-off/<int:timeoff_pk>/remove/",
+        views.employee_timeoff_remove,
+        name="employee-timeoff-remove",
+    ),
+]

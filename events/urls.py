@@ -1,9 +1,10 @@
 """Manager pages of the events app (server-rendered); the API is in core/api_urls.py."""
 
 from django.urls import path
-from django.views.generic import RedirectView
+
+from events import views
 
 urlpatterns = [
-    # Replaced by the dashboard.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", views.dashboard, name="home"),
+    path("events/", views.event_list, name="event-list"),
 ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from scheduler.models import Schedule
 from scheduler.rules import Context, Snapshot, check
 from scheduler.snapshot import employee_facts, event_facts, load_snapshot
@@ -31,19 +33,11 @@ class Rows:
 def load_rows() -> Rows:
     """Every live schedule with its event and employee, and their facts: five queries."""
     schedules = list(Schedule.objects.live().select_related("event", "employee"))
-    days = [s.work_date for s in schedules]
+    days = [s.work_date for s in schedules] or [timezone.localdate()]
     snapshot = load_snapshot(
-        employee_ids={s.employee_id for s in schedules},
-        first=min(days, default=None) or _today(),
-        last=max(days, default=None) or _today(),
+        employee_ids={s.employee_id for s in schedules}, first=min(days), last=max(days)
     )
     return Rows(schedules, snapshot)
-
-
-def _today() -> object:
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def hard_violations(rows: Rows) -> list[Violation]:
