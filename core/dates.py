@@ -12,6 +12,20 @@ def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def bound_from(day: dt.date) -> dt.datetime | None:
+    """Where "on `day` or later" begins: `day_start(day)`; None (no bound) from `date.min`.
+
+    Nothing lies before the first representable day, and its midnight in a zone east
+    of UTC is not representable in UTC at all.
+    """
+    return None if day == dt.date.min else day_start(day)
+
+
+def bound_until(day: dt.date) -> dt.datetime | None:
+    """Where "on `day` or earlier" ends: the next day's start; None (no bound) at `date.max`."""
+    return None if day == dt.date.max else day_start(day + dt.timedelta(days=1))
+
+
 def days_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[first 00:00, the day after last 00:00) in store time: the days first..last."""
     return day_start(first), day_start(last + dt.timedelta(days=1))

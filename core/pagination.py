@@ -1,9 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+
+class PageParamsSerializer(serializers.Serializer[Any]):
+    page = serializers.IntegerField(min_value=1, required=False)
+    page_size = serializers.IntegerField(min_value=1, required=False)
 
 
 class StandardPagination(PageNumberPagination):
-    """`?page=N&page_size=M`: 50 rows by default, never more than 200 a page."""
+    """`?page=N&page_size=M`: 50 rows by default, never more than 200 a page.
+
+    Both are whole numbers from 1. Anything else is a 400 problem naming the parameter,
+    like a bad filter value (DRF would silently answer page 1 or the default size, a
+    different question from the one asked); an empty value counts as absent, as it does
+    for the filters. A larger page_size is capped at 200; a page past the last is a 404.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    last_page_strings = ()
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
+        names = (self.page_query_param, self.page_size_query_param)
+        given = {name: request.query_params.get(name) for name in names}
+        params = PageParamsSerializer(data={k: v for k, v in given.items() if v not in (None, "")})
+        params.is_valid(raise_exception=True)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Rows per page, {self.page_size} by default; a number over "
+                    f"{self.max_page_size} is taken as {self.max_page_size}."
+                )
+        return parameters

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 
 from core.exceptions import ApplicationError, NotFoundError
 from core.middleware import is_api_request
@@ -76,6 +76,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return _handled(request, ApplicationError())
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest) -> HttpResponse:
-    """The catch-all for unknown /api/ URLs."""
+    """The catch-all for unknown /api/ URLs.
+
+    CSRF-exempt: it changes nothing, and without the exemption a POST or DELETE to an
+    unknown address was refused by the CSRF middleware with its HTML 403 page instead
+    of this 404 problem.
+    """
     raise NotFoundError("There is no API endpoint at this address.")

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.fields import BlankAsNullCharField, BlankAsNullEmailField
 from employees.models import WEEKDAY_FIELDS, Employee
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -41,10 +42,13 @@ class EmployeeSerializer(serializers.ModelSerializer[Employee]):
 
 
 class EmployeeContactSerializer(EmployeeSerializer):
-    """With email and phone: for staff and managers (absent for read-only users)."""
+    """With email and phone: for staff and managers (absent for read-only users).
 
-    email = serializers.EmailField(required=False)
-    phone = serializers.CharField(required=False)
+    Either is null when not known.
+    """
+
+    email = BlankAsNullEmailField(required=False, allow_null=True)
+    phone = BlankAsNullCharField(required=False, allow_null=True)
 
     class Meta(EmployeeSerializer.Meta):
         fields = [*EmployeeSerializer.Meta.fields, "email", "phone"]

@@ -5,7 +5,7 @@ import datetime as dt
 import django_filters
 from django.db.models import Q
 
-from core.dates import day_start
+from core.dates import bound_from, bound_until
 from core.filters import DateRangeForm, StableOrderingFilter, StrictBooleanFilter
 from events.models import Event, EventCondition
 from events.querysets import EventQuerySet
@@ -36,16 +36,19 @@ class EventFilter(django_filters.FilterSet):
         form = DateRangeForm
 
     def filter_date_from(self, queryset: EventQuerySet, name: str, value: dt.date) -> EventQuerySet:
-        return queryset.filter(due_datetime__gt=day_start(value))
+        bound = bound_from(value)
+        return queryset if bound is None else queryset.filter(due_datetime__gt=bound)
 
     def filter_date_to(self, queryset: EventQuerySet, name: str, value: dt.date) -> EventQuerySet:
-        return queryset.filter(start_datetime__lt=day_start(value + dt.timedelta(days=1)))
+        bound = bound_until(value)
+        return queryset if bound is None else queryset.filter(start_datetime__lt=bound)
 
     def filter_scheduled(self, queryset: EventQuerySet, name: str, value: bool) -> EventQuerySet:
         return queryset.scheduled() if value else queryset.unscheduled()
 
     def filter_search(self, queryset: EventQuerySet, name: str, value: str) -> EventQuerySet:
         condition = Q(project_name__icontains=value)
-        if value.isdigit():
+        # ASCII digits only: "²".isdigit() is true, but int("²") raises.
+        if value.isascii() and value.isdigit():
             condition |= Q(project_ref_num=int(value))
         return queryset.filter(condition)

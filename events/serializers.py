@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import BlankAsNullURLField
 from events.models import Event
 
 
@@ -27,6 +28,9 @@ class EventSerializer(serializers.ModelSerializer[Event]):
         help_text="The Core event of a Supervisor event, or the Supervisor event of a Core event.",
     )
     schedule = serializers.SerializerMethodField()
+    sales_tool_url = BlankAsNullURLField(
+        read_only=True, allow_null=True, help_text="Null when the planning system gave none."
+    )
 
     class Meta:
         model = Event

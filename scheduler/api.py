@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -180,7 +181,9 @@ class CandidatesView(APIView):
     @extend_schema(
         summary="Who could work this event at this start",
         parameters=[
-            OpenApiParameter("start", str, required=True, description="ISO 8601 date-time")
+            OpenApiParameter(
+                "start", OpenApiTypes.DATETIME, required=True, description="ISO 8601 date-time"
+            )
         ],
         responses=CandidateSerializer(many=True),
     )

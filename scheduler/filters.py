@@ -4,8 +4,8 @@ import datetime as dt
 
 import django_filters
 
-from core.dates import day_start
-from core.filters import DateRangeForm, StableOrderingFilter
+from core.dates import bound_from, bound_until
+from core.filters import DateRangeForm, IdFilter, StableOrderingFilter
 from events.types import EventType
 from scheduler.models import Schedule
 from scheduler.querysets import ScheduleQuerySet
@@ -18,7 +18,7 @@ class ScheduleFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         method="filter_date_to", label="Starts on this store-local day or earlier"
     )
-    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1)
+    employee = IdFilter(field_name="employee_id", label="Employee id")
     event_type = django_filters.MultipleChoiceFilter(
         field_name="event__event_type", choices=EventType.choices
     )
@@ -33,9 +33,11 @@ class ScheduleFilter(django_filters.FilterSet):
     def filter_date_from(
         self, queryset: ScheduleQuerySet, name: str, value: dt.date
     ) -> ScheduleQuerySet:
-        return queryset.filter(start__gte=day_start(value))
+        bound = bound_from(value)
+        return queryset if bound is None else queryset.filter(start__gte=bound)
 
     def filter_date_to(
         self, queryset: ScheduleQuerySet, name: str, value: dt.date
     ) -> ScheduleQuerySet:
-        return queryset.filter(start__lt=day_start(value + dt.timedelta(days=1)))
+        bound = bound_until(value)
+        return queryset if bound is None else queryset.filter(start__lt=bound)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from employees.models import Employee
@@ -81,10 +82,31 @@ class ScheduleUpdateSerializer(AcknowledgeMixin):
     employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all(), required=False)
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1},
+        "minItems": 2,
+        "maxItems": 2,
+        "uniqueItems": True,
+    }
+)
+class SchedulePairField(serializers.ListField):
+    """Two different schedule ids: the schema says so, and a pair of one id is a 400 here."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        child = serializers.IntegerField(min_value=1)
+        super().__init__(child=child, min_length=2, max_length=2, **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[int]:
+        ids: list[int] = super().to_internal_value(data)
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("Pick two different schedules.", code="not_unique")
+        return ids
+
+
 class TradeSerializer(AcknowledgeMixin):
-    schedules = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=2, max_length=2
-    )
+    schedules = SchedulePairField()
 
 
 class ValidationResultSerializer(serializers.Serializer[Any]):

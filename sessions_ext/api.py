@@ -77,7 +77,10 @@ class SessionViewSet(ViewSet):
 
     permission_classes = [IsAuthenticated]
     lookup_field = "public_id"
-    lookup_value_regex = "[0-9a-f-]{36}"
+    # Exactly a UUID as this API writes it. The looser "[0-9a-f-]{36}", also the schema's
+    # pattern, let "----…" through to the lookup, which then failed as a 400; now any
+    # other id misses the route and is a 404 like every unknown address.
+    lookup_value_regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
     def _context(self, request: Request) -> dict[str, Any]:
         return {"current_session_key": request.session.session_key}

@@ -511,6 +511,11 @@ def test_the_checker_passes_a_valid_schedule() -> None:
 def test_the_checker_finds_each_broken_rule(code: str, break_rule: Callable[[Any], object]) -> None:
     schedule = _baseline()
 
+    if code == "overlap" and connection.vendor == "postgresql":
+        # PostgreSQL's exclusion constraint refuses the overlapping row outright.
+        with pytest.raises(IntegrityError), transaction.atomic():
+            break_rule(schedule)
+        return
     break_rule(schedule)
 
     violations = hard_violations(load_rows())
