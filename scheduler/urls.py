@@ -1,5 +1,48 @@
 """Manager pages of this app (server-rendered); the API is in core/api_urls.py."""
 
-from django.urls import path  # noqa: F401 (used as pages are added)
+from __future__ import annotations
 
-urlpatterns: list = []
+import datetime as dt
+
+from django.urls import path, register_converter
+
+from scheduler import views
+
+
+class IsoDayConverter:
+    """A calendar day as YYYY-MM-DD; an impossible one (2026-02-30) matches nothing: 404."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        return dt.date.fromisoformat(value)  # ValueError: no match
+
+    def to_url(self, value: dt.date | str) -> str:
+        if isinstance(value, dt.datetime):  # a moment is not a day: say which day
+            raise ValueError("Pass a date, not a datetime.")
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+register_converter(IsoDayConverter, "isoday")
+
+urlpatterns = [
+    path("day/", views.day_today, name="day-today"),
+    path("day/<isoday:day>/", views.day_view, name="day"),
+    path("day/<isoday:day>/print/", views.day_print, name="day-print"),
+    path("day/<isoday:day>/print.pdf", views.day_pdf, name="day-pdf"),
+    path("week/", views.week_today, name="week-today"),
+    path("week/<isoday:day>/", views.week_view, name="week"),
+    path("events/<int:pk>/", views.event_detail, name="event-detail"),
+    path("events/<int:pk>/schedule/", views.event_schedule, name="event-schedule"),
+    path(
+        "schedules/<int:pk>/unschedule/",
+        views.schedule_unschedule_view,
+        name="schedule-unschedule",
+    ),
+    path(
+        "schedules/<int:pk>/reschedule/",
+        views.schedule_reschedule_view,
+        name="schedule-reschedule",
+    ),
+    path("schedules/trade/", views.schedule_trade_view, name="schedule-trade"),
+]

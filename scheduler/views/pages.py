@@ -1,0 +1,269 @@
+"""Read pages: the day, the week, an event with its schedule form, the print sheet.
+
+Views parse input, call a selector, and render; every one of them needs a signed-in
+user and runs a constant number of queries, whatever the size of the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from core.roles import is_manager
+from events.models import Event
+from events.selectors import event_list
+from events.types import EventType
+from scheduler.forms import ACKNOWLEDGE_CHOICES, ChangeForm, WhenForm, slots_for, store_start
+from scheduler.models import Schedule
+from scheduler.pdf import day_sheet_pdf
+from scheduler.selectors import (
+    candidates_for,
+    candidates_for_change,
+    day_overview,
+    day_sheet,
+    first_open_day,
+    live_schedule_of,
+    schedule_history,
+    week_of,
+    week_overview,
+    window_days,
+)
+from scheduler.views.common import Refusal, safe_next
+
+# --- the day, the week -----------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def day_today(request: HttpRequest) -> HttpResponse:
+    """`/day/` → today; `/day/?date=YYYY-MM-DD` (the date picker) → that day."""
+    raw = request.GET.get("date", "")
+    if raw:
+        try:
+            return redirect("day", day=dt.date.fromisoformat(raw))
+        except ValueError:
+            messages.error(request, f"“{raw[:20]}” is not a date; showing today.")
+    return redirect("day", day=timezone.localdate())
+
+
+def render_day(request: HttpRequest, day: dt.date, *, status: int = 200) -> HttpResponse:
+    overview = day_overview(day)
+    return render(
+        request,
+        "scheduler/day.html",
+        {
+            "day": day,
+            "overview": overview,
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+            "today": timezone.localdate(),
+            "week_start": week_of(day)[0],
+            "here": reverse("day", args=[day]),
+            "can_manage": is_manager(request.user),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def day_view(request: HttpRequest, day: dt.date) -> HttpResponse:
+    return render_day(request, day)
+
+
+@login_required
+@require_safe
+def week_today(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("date", "")
+    if raw:
+        try:
+            return redirect("week", day=dt.date.fromisoformat(raw))
+        except ValueError:
+            messages.error(request, f"“{raw[:20]}” is not a date; showing this week.")
+    return redirect("week", day=timezone.localdate())
+
+
+@login_required
+@require_safe
+def week_view(request: HttpRequest, day: dt.date) -> HttpResponse:
+    days = week_overview(day)
+    monday, sunday = days[0].day, days[-1].day
+    return render(
+        request,
+        "scheduler/week.html",
+        {
+            "days": days,
+            "day": day,
+            "monday": monday,
+            "sunday": sunday,
+            "previous_week": monday - dt.timedelta(days=7),
+            "next_week": monday + dt.timedelta(days=7),
+            "today": timezone.localdate(),
+            "total": sum(d.count for d in days),
+        },
+    )
+
+
+# --- the event page and its schedule form ----------------------------------------------
+
+
+def event_or_404(pk: int) -> Event:
+    event = event_list().filter(pk=pk).first()
+    if event is None:
+        raise Http404("No such event.")
+    return event
+
+
+def _side(side: dict[str, Any] | None) -> str:
+    """One side (before or after) of an audit row, for people."""
+    if not side:
+        return ""
+    try:
+        start = timezone.localtime(dt.datetime.fromisoformat(side["start"]))
+        end = timezone.localtime(dt.datetime.fromisoformat(side["end"]))
+    except (KeyError, TypeError, ValueError):
+        return str(side.get("employee_name", ""))
+    return f"{side.get('employee_name', '?')}, {start:%a %b %-d %H:%M}\N{EN DASH}{end:%H:%M}"
+
+
+def _history(event: Event) -> list[dict[str, Any]]:
+    return [
+        {
+            "change": change,
+            "before": _side(change.before),
+            "after": _side(change.after),
+        }
+        for change in schedule_history(event)
+    ]
+
+
+def _posted_acknowledged(request: HttpRequest) -> list[str]:
+    valid = dict(ACKNOWLEDGE_CHOICES)
+    return [code for code in request.POST.getlist("acknowledge") if code in valid]
+
+
+def render_event(
+    request: HttpRequest,
+    event: Event,
+    *,
+    form: ChangeForm | None = None,
+    refusal: Refusal | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    live: Schedule | None = event.live_schedules[0] if event.live_schedules else None  # type: ignore[attr-defined]
+    slots = slots_for(event)
+    if live is not None:
+        start = live.start
+    else:
+        start = store_start(first_open_day(event, timezone.localdate()), slots[0])
+    selected = live.employee_id if live is not None else None
+    bound_when: WhenForm | None = None
+    if form is not None:
+        posted_start, posted_employee = form.chosen()
+        start = posted_start or start
+        selected = posted_employee or selected
+        next_url = safe_next(request, request.POST.get("next"))
+    else:
+        next_url = safe_next(request, request.GET.get("next"))
+        if any(key in request.GET for key in ("date", "slot", "time")):
+            bound_when = WhenForm(request.GET, event=event)
+            if bound_when.is_valid():
+                start = bound_when.start()
+                bound_when = None
+    local = timezone.localtime(start)
+    wall = local.time().replace(tzinfo=None)
+    is_core = event.event_type == EventType.CORE
+    when = bound_when or WhenForm(
+        event=event,
+        extra_time=wall if is_core else None,
+        initial={
+            "date": local.date(),
+            "slot": f"{wall:%H:%M}" if (is_core or wall in slots) else f"{slots[0]:%H:%M}",
+            "time": None if (is_core or wall in slots) else wall,
+        },
+    )
+    candidates = (
+        candidates_for_change(schedule=live, start=start)
+        if live is not None
+        else candidates_for(event=event, start=start)
+    )
+    paired: Event | None = event.core_event if event.core_event_id else None
+    if paired is None:
+        paired = getattr(event, "supervisor_event", None)
+    first_day, last_day = window_days(event)
+    return render(
+        request,
+        "scheduler/event_detail.html",
+        {
+            "event": event,
+            "live": live,
+            "paired": paired,
+            "paired_schedule": live_schedule_of(paired.pk if paired is not None else None),
+            "first_day": first_day,
+            "last_day": last_day,
+            "duration_minutes": int(event.duration.total_seconds() // 60),
+            "history": _history(event),
+            "can_manage": is_manager(request.user),
+            "when": when,
+            "is_core": is_core,
+            "start": start,
+            "start_day": local.date(),
+            "candidates": [
+                {
+                    "candidate": c,
+                    "hard": [v for v in c.violations if v.is_hard],
+                    "soft": [v for v in c.violations if not v.is_hard],
+                    "selected": c.employee.pk == selected,
+                    "current": live is not None and c.employee.pk == live.employee_id,
+                }
+                for c in candidates
+            ],
+            "eligible_count": sum(1 for c in candidates if c.ok),
+            "post_url": (
+                reverse("schedule-reschedule", args=[live.pk])
+                if live is not None
+                else reverse("event-schedule", args=[event.pk])
+            ),
+            "refusal": refusal,
+            "acknowledged": _posted_acknowledged(request) if form is not None else [],
+            "next_url": next_url,
+            "here": request.path,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_event(request, event_or_404(pk))
+
+
+# --- print -------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def day_print(request: HttpRequest, day: dt.date) -> HttpResponse:
+    return render(
+        request,
+        "scheduler/day_print.html",
+        {"sheet": day_sheet(day), "printed_at": timezone.localtime()},
+    )
+
+
+@login_required
+@require_safe
+def day_pdf(request: HttpRequest, day: dt.date) -> HttpResponse:
+    pdf = day_sheet_pdf(day_sheet(day), printed_at=timezone.localtime())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="schedule-{day:%Y-%m-%d}.pdf"'
+    return response
