@@ -53,9 +53,15 @@ def hours_by_employee(first: dt.date, last: dt.date) -> dict[int, float]:
     return hours
 
 
-def candidates_for(*, event: Event, start: dt.datetime) -> list[Candidate]:
+def candidates_for(
+    *, event: Event, start: dt.datetime, moving: Schedule | None = None
+) -> list[Candidate]:
     """Every active employee for `event` at `start`: eligible first, then the least
-    busy that week. Seven queries, whatever the number of employees."""
+    busy that week. Seven queries, whatever the number of employees.
+
+    `moving`: the event's live schedule when it is being moved; it is left out of every
+    check, so its employee is not in their own way.
+    """
     day = local_date(start)
     employees = list(Employee.objects.active().order_by("name", "pk"))
     snapshot = load_snapshot(
@@ -74,6 +80,7 @@ def candidates_for(*, event: Event, start: dt.datetime) -> list[Candidate]:
                 start=start,
                 context=Context.MANUAL,
                 snapshot=snapshot,
+                ignore_schedules=[moving.pk] if moving else [],
             ),
             hours_this_week=round(hours.get(employee.pk, 0.0), 2),
         )
@@ -366,37 +373,6 @@ def schedule_history(event: Event, *, limit: int = 50) -> list[ScheduleChange]:
         .select_related("by")
         .order_by("-at", "-id")[:limit]
     )
-
-
-def candidates_for_change(*, schedule: Schedule, start: dt.datetime) -> list[Candidate]:
-    """`candidates_for` when `schedule` moves to `start`: the schedule itself is left out
-    of every check, so its employee is not in their own way. Seven queries."""
-    event = schedule.event
-    day = local_date(start)
-    employees = list(Employee.objects.active().order_by("name", "pk"))
-    snapshot = load_snapshot(
-        employee_ids=[e.pk for e in employees],
-        first=day - dt.timedelta(days=1),
-        last=day + dt.timedelta(days=1),
-    )
-    hours = hours_by_employee(*week_of(day))
-    facts = event_facts(event)
-    candidates = [
-        Candidate(
-            employee=employee,
-            violations=check(
-                event=facts,
-                employee=employee_facts(employee),
-                start=start,
-                context=Context.MANUAL,
-                snapshot=snapshot,
-                ignore_schedules=[schedule.pk],
-            ),
-            hours_this_week=round(hours.get(employee.pk, 0.0), 2),
-        )
-        for employee in employees
-    ]
-    return sorted(candidates, key=lambda c: (not c.ok, c.hours_this_week, c.employee.name))
 
 
 @dataclass(frozen=True)

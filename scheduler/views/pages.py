@@ -26,7 +26,6 @@ from scheduler.models import Schedule
 from scheduler.pdf import day_sheet_pdf
 from scheduler.selectors import (
     candidates_for,
-    candidates_for_change,
     day_overview,
     day_sheet,
     first_open_day,
@@ -190,11 +189,7 @@ def render_event(
             "time": None if (is_core or wall in slots) else wall,
         },
     )
-    candidates = (
-        candidates_for_change(schedule=live, start=start)
-        if live is not None
-        else candidates_for(event=event, start=start)
-    )
+    candidates = candidates_for(event=event, start=start, moving=live)
     paired: Event | None = event.core_event if event.core_event_id else None
     if paired is None:
         paired = getattr(event, "supervisor_event", None)
