@@ -47,3 +47,18 @@ class StandardPagination(PageNumberPagination):
                     f"{self.max_page_size} is taken as {self.max_page_size}."
                 )
         return parameters
+
+
+class ValueRows:
+    """A queryset paginated as plain value tuples: counted without the joins, each page
+    read with `values_list(*fields)`, so a list builds no model instances."""
+
+    def __init__(self, queryset: QuerySet[Any], fields: tuple[str, ...]) -> None:
+        self.queryset = queryset
+        self.fields = fields
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[tuple[Any, ...]]:
+        return list(self.queryset[window].values_list(*self.fields))

@@ -21,11 +21,18 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from core.exceptions import NotFoundError
+from core.pagination import ValueRows
 from events.models import Event
 from scheduler.filters import ScheduleFilter
 from scheduler.models import ChangeSource, Schedule
 from scheduler.rules import has_hard
-from scheduler.selectors import candidates_for, schedule_list
+from scheduler.selectors import (
+    SCHEDULE_ROW_FIELDS,
+    candidates_for,
+    schedule_list,
+    schedule_row_dicts,
+    schedule_rows,
+)
 from scheduler.serializers import (
     CandidateSerializer,
     ScheduleCreateSerializer,
@@ -84,7 +91,15 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericV
     def get_queryset(self) -> QuerySet[Schedule]:
         if self.action in ("partial_update", "destroy"):
             return Schedule.objects.live().select_related("event", "employee")
+        if self.action == "list":
+            return schedule_rows()
         return schedule_list()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Rows built from plain values (`schedule_row_dicts`), same shape as the serializer."""
+        queryset = self.filter_queryset(self.get_queryset())
+        rows: list[Any] = self.paginate_queryset(ValueRows(queryset, SCHEDULE_ROW_FIELDS)) or []  # type: ignore[arg-type]
+        return self.get_paginated_response(schedule_row_dicts(rows))
 
     @extend_schema(
         summary="Check an assignment without making it",

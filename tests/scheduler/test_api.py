@@ -144,3 +144,16 @@ def test_anonymous_is_refused(api_as: ApiAs) -> None:
     response = api_as(None).get(URL)
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_list_rows_are_exactly_what_the_serializer_gives(api_as: ApiAs, reader_user: User) -> None:
+    """The list builds rows from plain values; detail uses ScheduleSerializer: same shape."""
+    core = EventFactory.create(store_name="Club Ünïcode")
+    ScheduleFactory.create(event__event_type=EventType.SUPERVISOR, event__core_event=core)
+    ScheduleFactory.create(event=core, external_schedule_id="PS-42")
+    ScheduleFactory.create(start=store_local(2026, 7, 1, 9, 0))  # summer offset
+    client = api_as(reader_user)
+    rows = client.get(URL).json()["results"]
+    assert len(rows) == 3
+    for row in rows:
+        assert client.get(f"{URL}{row['id']}/").json() == row
