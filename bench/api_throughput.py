@@ -857,26 +857,6 @@ def _iso(value: dt.datetime, tz: dt.tzinfo) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-SCHEDULE_VALUES = (
-    "id",
-    "event_id",
-    "event__project_ref_num",
-    "event__project_name",
-    "event__event_type",
-    "event__store_number",
-    "event__store_name",
-    "employee_id",
-    "employee__external_id",
-    "employee__name",
-    "start",
-    "end",
-    "event__core_event_id",
-    "event__supervisor_event__id",
-    "external_schedule_id",
-    "created_at",
-)
-
-
 def schedule_dicts_from_models(page: list[Schedule], tz: dt.tzinfo) -> list[dict[str, Any]]:
     rows = []
     for s in page:
@@ -904,27 +884,18 @@ def schedule_dicts_from_models(page: list[Schedule], tz: dt.tzinfo) -> list[dict
     return rows
 
 
+def schedule_row_fields() -> tuple[str, ...]:
+    """The app's own list columns, so the prototypes read the same rows."""
+    from scheduler.selectors import SCHEDULE_ROW_FIELDS
+
+    return SCHEDULE_ROW_FIELDS
+
+
 def schedule_dicts_from_values(rows: list[tuple[Any, ...]], tz: dt.tzinfo) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": r[0],
-            "event": r[1],
-            "event_ref_num": r[2],
-            "event_name": r[3],
-            "event_type": r[4],
-            "store_number": r[5],
-            "store_name": r[6],
-            "employee": r[7],
-            "employee_external_id": r[8],
-            "employee_name": r[9],
-            "start": _iso(r[10], tz),
-            "end": _iso(r[11], tz),
-            "paired_event": r[12] if r[12] is not None else r[13],
-            "external_schedule_id": r[14],
-            "created_at": _iso(r[15], tz),
-        }
-        for r in rows
-    ]
+    """The app's row builder (it formats in the current zone, which is `tz` here)."""
+    from scheduler.selectors import schedule_row_dicts
+
+    return schedule_row_dicts(rows)
 
 
 def narrow_schedules() -> Any:
@@ -960,7 +931,7 @@ def narrow_schedules() -> Any:
 def value_schedules() -> Any:
     from scheduler.selectors import schedule_list
 
-    return schedule_list().values_list(*SCHEDULE_VALUES)
+    return schedule_list().values_list(*schedule_row_fields())
 
 
 def best_ms(func: Callable[[], object], repeat: int) -> float:
@@ -1058,7 +1029,7 @@ def prototype_patchers(name: str) -> list[Any]:
 
     def list_values(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        rows = queryset.values_list(*SCHEDULE_VALUES)
+        rows = queryset.values_list(*schedule_row_fields())
         # The count runs on the filtered queryset, without the joins the rows need.
         rows.count = queryset.count
         page = self.paginate_queryset(rows)
