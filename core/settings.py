@@ -262,7 +262,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Scripts: "Authorization: Token <key>" (hashed, expiring tokens; the first
         # class also names the 401 challenge). Browsers: the session cookie.
-        "knox.auth.TokenAuthentication",
+        "core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.roles.IsManagerOrReadOnly"],

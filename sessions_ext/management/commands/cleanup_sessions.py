@@ -2,13 +2,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.authentication import tokens_delete_expired
 from sessions_ext.services import DEFAULT_BATCH_SIZE, sessions_delete_expired
 
 
 class Command(BaseCommand):
     help = (
-        "Delete expired sessions in batches (one short statement each, no long table lock). "
-        "Run it from cron or a worker, e.g. every 15 minutes."
+        "Delete expired sessions in batches (one short statement each, no long table lock), "
+        "and expired API tokens. Run it from cron or a worker, e.g. every 15 minutes."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,3 +34,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{count} expired {noun} would be deleted (dry run).")
         else:
             self.stdout.write(self.style.SUCCESS(f"Deleted {count} expired {noun}."))
+            tokens = tokens_delete_expired()
+            if tokens:
+                self.stdout.write(
+                    f"Deleted {tokens} expired API token{'s' if tokens != 1 else ''}."
+                )
