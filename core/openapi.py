@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular import openapi
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from rest_framework import serializers
 
 from core.problems import PROBLEM_CONTENT_TYPE
@@ -97,3 +98,9 @@ class AutoSchema(openapi.AutoSchema):
                 ),
             )
         return responses
+
+
+class TokenScheme(KnoxTokenScheme):
+    """Our knox subclass (core.authentication) documented as knox's own token scheme."""
+
+    target_class = "core.authentication.TokenAuthentication"
