@@ -29,11 +29,6 @@ def manager(api_as: ApiAs, manager_user: User) -> APIClient:
     return api_as(manager_user)
 
 
-@pytest.fixture
-def lead() -> Any:
-    return EmployeeFactory.create(name="Lena Lead", job_title=JobTitle.LEAD_EVENT_SPECIALIST)
-
-
 def test_validate_answers_ok_and_violations(manager: APIClient, lead: Any) -> None:
     event = EventFactory.create()
     ok = manager.post(

@@ -17,8 +17,6 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from employees.models import JobTitle
-from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory, store_local
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -137,11 +135,6 @@ def core_payloads(employee: Any) -> Any:
         ]
 
     return make
-
-
-@pytest.fixture
-def lead() -> Any:
-    return EmployeeFactory.create(job_title=JobTitle.LEAD_EVENT_SPECIALIST)
 
 
 @pytest.mark.parametrize("locks", [True, False], ids=["locks-and-constraints", "constraints-only"])

@@ -61,28 +61,6 @@ def reader(reader_user: User) -> Client:
 
 
 @pytest.fixture
-def lead() -> Employee:
-    return EmployeeFactory.create(name="Lena Lead", job_title=JobTitle.LEAD_EVENT_SPECIALIST)
-
-
-@pytest.fixture
-def club_supervisor() -> Employee:
-    return EmployeeFactory.create(name="Cy Super", job_title=JobTitle.CLUB_SUPERVISOR)
-
-
-@pytest.fixture
-def pair() -> tuple[Event, Event]:
-    core = EventFactory.create(project_name="606034-CORE-Super Pretzel")
-    supervisor = EventFactory.create(
-        project_name="606034-Supervisor-Super Pretzel",
-        event_type=EventType.SUPERVISOR,
-        estimated_minutes=5,
-        core_event=core,
-    )
-    return core, supervisor
-
-
-@pytest.fixture
 def scheduled(lead: Employee) -> Schedule:
     """A Core schedule on DAY at 10:45, made through the services."""
     event = EventFactory.create(project_name="606100-CORE-Crunchy Crackers")

@@ -31,28 +31,6 @@ pytestmark = pytest.mark.django_db
 TUE = store_local(2026, 12, 15, 10, 45)
 
 
-@pytest.fixture
-def lead() -> Employee:
-    return EmployeeFactory.create(name="Lena Lead", job_title=JobTitle.LEAD_EVENT_SPECIALIST)
-
-
-@pytest.fixture
-def pair() -> tuple[Event, Event]:
-    core = EventFactory.create(project_name="606034-CORE-Super Pretzel")
-    supervisor = EventFactory.create(
-        project_name="606034-Supervisor-Super Pretzel",
-        event_type=EventType.SUPERVISOR,
-        estimated_minutes=5,
-        core_event=core,
-    )
-    return core, supervisor
-
-
-@pytest.fixture
-def club_supervisor() -> Employee:
-    return EmployeeFactory.create(name="Cy Super", job_title=JobTitle.CLUB_SUPERVISOR)
-
-
 def test_schedule_writes_the_row_the_audit_and_the_condition(lead: Employee) -> None:
     event = EventFactory.create()
     result = schedule_create(event=event, employee=lead, start=TUE, source=ChangeSource.PAGE)
