@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -106,15 +108,22 @@ class Event(models.Model):
         return dt.timedelta(minutes=self.estimated_minutes or default_minutes(self.event_type))
 
     @property
-    def paired_event_id(self) -> int | None:
+    def paired_event(self) -> Event | None:
         """The Core event of a Supervisor event, or the Supervisor event of a Core event.
 
-        Free when `supervisor_event` was loaded with select_related.
+        Free when `core_event` and `supervisor_event` were loaded with select_related.
         """
         if self.core_event_id is not None:
+            return self.core_event
+        return getattr(self, "supervisor_event", None)
+
+    @property
+    def paired_event_id(self) -> int | None:
+        """`paired_event`'s id, without loading a Core event for it."""
+        if self.core_event_id is not None:
             return self.core_event_id
-        supervisor = getattr(self, "supervisor_event", None)
-        return supervisor.pk if supervisor is not None else None
+        paired = self.paired_event
+        return paired.pk if paired is not None else None
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -190,9 +190,7 @@ def render_event(
         },
     )
     candidates = candidates_for(event=event, start=start, moving=live)
-    paired: Event | None = event.core_event if event.core_event_id else None
-    if paired is None:
-        paired = getattr(event, "supervisor_event", None)
+    paired = event.paired_event
     first_day, last_day = window_days(event)
     return render(
         request,
