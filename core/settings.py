@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "employees",
     "events",
@@ -295,6 +297,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+}
+
+# --- Background tasks (Django's tasks API through the django-tasks backport) -------------
+# The immediate backend runs a task inside the request that enqueues it, so the embedded
+# set-up needs no worker. Production uses the database backend and runs
+# `python manage.py db_worker` (README, "Operations").
+
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
 }
 
 # Requests with a larger body are refused (413 problem) before any view reads them.

@@ -62,7 +62,18 @@ class Event(models.Model):
         limit_choices_to={"event_type": EventType.CORE},
         help_text="For a Supervisor event: the Core event it supervises.",
     )
+    never_auto_schedule = models.BooleanField(
+        "never auto-schedule",
+        default=False,
+        help_text="The auto-scheduler leaves this event to a manager.",
+    )
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    upstream_missing_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a sync no longer finds the event in the planning system; "
+        "the event is kept, never deleted.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
