@@ -9,15 +9,17 @@ machine does touches each alike. Reports requests/s, p50, p99, the workers' CPU 
 per request, SQL queries and response bytes side by side, and the ratio (b)/(a) against
 the goal of at least 30 %.
 
-Then where the time of (b) goes: an in-process breakdown by phase (auth, COUNT, page
-query, ORM, serialization, rendering, the rest), a cProfile summary, one page built
-four ways, and whole-request prototypes of (b) (bench-only patches of the view, each
-checked to answer the same bytes), two of them also served by gunicorn and driven in
-the same rounds.
+(b) and (c) are driven twice: on the app as deployed (a repeat of a page is answered
+from the page cache, core/page_cache.py) and on a second gunicorn with the cache off
+(API_PAGE_CACHE_SECONDS=0), where every request builds its page: the cost after each
+write, and the floor when every request asks for a different page.
+
+Then where the time of a built (b) goes: an in-process breakdown by phase (auth, COUNT,
+page query, ORM, serialization, rendering, the rest) and a cProfile summary.
 
     python bench/api_throughput.py [--duration 15] [--rounds 3] [--warmup 3]
         [--connections 4] [--threads 2] [--events 5000] [--schedules 3000]
-        [--profile-calls 200] [--prototype-load values+auth values+auth+cache]
+        [--profile-calls 200]
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
 
     from employees.models import Employee
     from events.models import Event
-    from scheduler.models import Schedule
 
 GOAL_RATIO = 0.30
 HOST = "127.0.0.1"
@@ -363,7 +363,8 @@ class Endpoint:
 @dataclass(frozen=True)
 class InProcess:
     status: int
-    queries: int
+    queries_built: int
+    queries_cached: int
     body_bytes: int
     rows: str
     sql: list[str]
@@ -389,15 +390,30 @@ def client_for(token: str) -> tuple[Client, dict[str, str]]:
 
 
 def measure_in_process(endpoint: Endpoint, token: str) -> InProcess:
-    """Call the endpoint once through Django's test client: status, queries, size."""
+    """Call the endpoint through Django's test client: status, queries (page built, with
+    the cache off; page cached, a repeat with it on), size."""
+    from django.core.cache import caches
     from django.db import connection
+    from django.test import override_settings
     from django.test.utils import CaptureQueriesContext
+
+    from core.page_cache import CACHE_ALIAS
 
     client, auth = client_for(token)
     headers = auth if endpoint.authenticated else {}
-    client.get(endpoint.path, **headers)  # type: ignore[arg-type]  # warm caches
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(endpoint.path, **headers)  # type: ignore[arg-type]
+
+    def queries(cache_seconds: int) -> tuple[int, Any, list[str]]:
+        caches[CACHE_ALIAS].clear()
+        with override_settings(API_PAGE_CACHE_SECONDS=cache_seconds):
+            client.get(endpoint.path, **headers)  # type: ignore[arg-type]  # warm
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(endpoint.path, **headers)  # type: ignore[arg-type]
+        return len(captured.captured_queries), response, [q["sql"] for q in captured]
+
+    built, response, sql = queries(0)
+    cached, cached_response, _ = queries(300)
+    if cached_response.content != response.content:
+        raise AssertionError(f"{endpoint.path}: the cached page differs from the built one")
     body = response.content
     rows = "-"
     if response.status_code == 200 and endpoint.authenticated:
@@ -405,10 +421,11 @@ def measure_in_process(endpoint: Endpoint, token: str) -> InProcess:
         rows = f"{len(data['results'])} of {data['count']:,}"
     return InProcess(
         status=response.status_code,
-        queries=len(captured.captured_queries),
+        queries_built=built,
+        queries_cached=cached,
         body_bytes=len(body),
         rows=rows,
-        sql=[q["sql"] for q in captured.captured_queries],
+        sql=sql,
     )
 
 
@@ -439,19 +456,16 @@ class Server:
 
 @contextmanager
 def gunicorn(
-    database_url: str, workers: int, log: Path, prototype: str | None = None
+    database_url: str, workers: int, log: Path, extra_env: dict[str, str] | None = None
 ) -> Iterator[Server]:
     """gunicorn on a free loopback port until the block ends, however it ends.
 
-    With `prototype`, the app is this module's prototype_application() instead.
+    `extra_env` is added to the server's environment (e.g. the page cache switched off).
     """
     binary = Path(sys.executable).with_name("gunicorn")
     port = free_port()
-    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database_url}
+    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database_url, **(extra_env or {})}
     app = ["core.wsgi:application"]
-    if prototype is not None:
-        env["BENCH_API_PROTOTYPE"] = prototype
-        app = ["--pythonpath", str(ROOT / "bench"), "api_throughput:prototype_application()"]
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
             [str(binary), *app, "--workers", str(workers), "--bind", f"{HOST}:{port}"],
@@ -749,6 +763,7 @@ class PhaseTimer:
 # (label, test on the phase path); the first match wins.
 CATEGORIES: list[tuple[str, Callable[[str], bool]]] = [
     ("DB connection health check (SELECT 1)", lambda p: "health" in p),
+    ("page cache: data version query", lambda p: p.startswith("version")),
     ("knox token auth, incl. its 2 queries", lambda p: p.startswith("auth")),
     ("pagination COUNT(*) query", lambda p: p.startswith("count")),
     ("page query: PostgreSQL execute", lambda p: p.startswith("fetch") and p.endswith("sql")),
@@ -763,16 +778,21 @@ CATEGORIES: list[tuple[str, Callable[[str], bool]]] = [
 
 
 def phase_breakdown(
-    endpoint: Endpoint, token: str, calls: int, prototype: str | None = None
+    endpoint: Endpoint, token: str, calls: int, *, cached: bool
 ) -> tuple[dict[str, float], float]:
-    """ms per request by category over `calls` requests through the test client."""
+    """ms per request by category over `calls` requests through the test client, with
+    the page cache on (repeats are hits) or off (every request builds its page)."""
     from django.db import connection
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models.query import QuerySet
+    from django.test import override_settings
     from django_filters.rest_framework import DjangoFilterBackend
     from knox.auth import TokenAuthentication
     from rest_framework.renderers import JSONRenderer
     from rest_framework.serializers import ListSerializer
+
+    from core import page_cache
+    from scheduler import api as scheduler_api
 
     client, auth = client_for(token)
     headers = auth if endpoint.authenticated else {}
@@ -785,12 +805,11 @@ def phase_breakdown(
         (JSONRenderer, "render", "render"),
         (DjangoFilterBackend, "filter_queryset", "filter"),
         (BaseDatabaseWrapper, "close_if_health_check_failed", "health"),
-        (sys.modules[__name__], "schedule_dicts_from_models", "serialize"),
-        (sys.modules[__name__], "schedule_dicts_from_values", "serialize"),
+        (scheduler_api, "schedule_row_dicts", "serialize"),
+        (page_cache, "data_version", "version"),
     ]
     with ExitStack() as stack:
-        for patcher in prototype_patchers(prototype) if prototype else []:
-            stack.enter_context(patcher)
+        stack.enter_context(override_settings(API_PAGE_CACHE_SECONDS=300 if cached else 0))
         for _ in range(5):
             client.get(endpoint.path, **headers)  # type: ignore[arg-type]
         for owner, attr, name in wrapped:
@@ -811,27 +830,20 @@ def phase_breakdown(
     return dict(by_category), total * 1000 / calls
 
 
-def plain_request_ms(endpoint: Endpoint, token: str, calls: int) -> float:
-    client, auth = client_for(token)
-    headers = auth if endpoint.authenticated else {}
-    for _ in range(5):
-        client.get(endpoint.path, **headers)  # type: ignore[arg-type]
-    started = time.perf_counter()
-    for _ in range(calls):
-        client.get(endpoint.path, **headers)  # type: ignore[arg-type]
-    return (time.perf_counter() - started) * 1000 / calls
-
-
 def cprofile_top(endpoint: Endpoint, token: str, calls: int, top: int) -> list[str]:
-    """The functions with the most own time under cProfile (which inflates Python code)."""
+    """The functions with the most own time under cProfile (which inflates Python code),
+    each request building its page (the cache off)."""
+    from django.test import override_settings
+
     client, auth = client_for(token)
-    for _ in range(5):
-        client.get(endpoint.path, **auth)  # type: ignore[arg-type]
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(calls):
-        client.get(endpoint.path, **auth)  # type: ignore[arg-type]
-    profiler.disable()
+    with override_settings(API_PAGE_CACHE_SECONDS=0):
+        for _ in range(5):
+            client.get(endpoint.path, **auth)  # type: ignore[arg-type]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(calls):
+            client.get(endpoint.path, **auth)  # type: ignore[arg-type]
+        profiler.disable()
     stats = pstats.Stats(profiler)
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     entries = sorted(raw.items(), key=lambda item: item[1][2], reverse=True)[:top]
@@ -846,257 +858,6 @@ def cprofile_top(endpoint: Endpoint, token: str, calls: int, top: int) -> list[s
             f"  {tottime * 1000 / calls:10.2f} {ncalls / calls:9.0f}  {name} ({where}:{line})"
         )
     return lines
-
-
-# --- A faster serialization, prototyped on the same page --------------------------------
-
-
-def _iso(value: dt.datetime, tz: dt.tzinfo) -> str:
-    """What DRF's DateTimeField gives: ISO 8601 in the current time zone."""
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def schedule_dicts_from_models(page: list[Schedule], tz: dt.tzinfo) -> list[dict[str, Any]]:
-    rows = []
-    for s in page:
-        event: Event = s.event
-        employee: Employee = s.employee
-        rows.append(
-            {
-                "id": s.pk,
-                "event": s.event_id,
-                "event_ref_num": event.project_ref_num,
-                "event_name": event.project_name,
-                "event_type": event.event_type,
-                "store_number": event.store_number,
-                "store_name": event.store_name,
-                "employee": s.employee_id,
-                "employee_external_id": employee.external_id,
-                "employee_name": employee.name,
-                "start": _iso(s.start, tz),
-                "end": _iso(s.end, tz),
-                "paired_event": event.paired_event_id,
-                "external_schedule_id": s.external_schedule_id,
-                "created_at": _iso(s.created_at, tz),
-            }
-        )
-    return rows
-
-
-def schedule_row_fields() -> tuple[str, ...]:
-    """The app's own list columns, so the prototypes read the same rows."""
-    from scheduler.selectors import SCHEDULE_ROW_FIELDS
-
-    return SCHEDULE_ROW_FIELDS
-
-
-def schedule_dicts_from_values(rows: list[tuple[Any, ...]], tz: dt.tzinfo) -> list[dict[str, Any]]:
-    """The app's row builder (it formats in the current zone, which is `tz` here)."""
-    from scheduler.selectors import schedule_row_dicts
-
-    return schedule_row_dicts(rows)
-
-
-def narrow_schedules() -> Any:
-    """schedule_list() reading only the 16 columns the serializer shows, without the join
-    to the Core event (its id is a column of the event) and with just the id of the
-    Supervisor event."""
-    from scheduler.models import Schedule
-
-    return (
-        Schedule.objects.live()
-        .select_related("employee", "event", "event__supervisor_event")
-        .only(
-            "event",
-            "employee",
-            "start",
-            "end",
-            "external_schedule_id",
-            "created_at",
-            "event__project_ref_num",
-            "event__project_name",
-            "event__event_type",
-            "event__store_number",
-            "event__store_name",
-            "event__core_event",
-            "event__supervisor_event__id",
-            "employee__external_id",
-            "employee__name",
-        )
-        .order_by("start", "id")
-    )
-
-
-def value_schedules() -> Any:
-    from scheduler.selectors import schedule_list
-
-    return schedule_list().values_list(*schedule_row_fields())
-
-
-def best_ms(func: Callable[[], object], repeat: int) -> float:
-    """Median of `repeat` timed calls, in ms."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
-
-
-def page_ways(page_size: int, repeat: int) -> list[tuple[str, float, float, float]]:
-    """Fetch, serialize and render one page four ways, each checked against DRF's bytes."""
-    from django.utils import timezone
-    from rest_framework.renderers import JSONRenderer
-
-    from scheduler.selectors import schedule_list
-    from scheduler.serializers import ScheduleSerializer
-
-    tz = timezone.get_current_timezone()
-    renderer = JSONRenderer()
-
-    def fetch_models() -> list[Schedule]:
-        return list(schedule_list()[:page_size])
-
-    def fetch_narrow() -> list[Schedule]:
-        return list(narrow_schedules()[:page_size])
-
-    def fetch_values() -> list[tuple[Any, ...]]:
-        return list(value_schedules()[:page_size])
-
-    def drf(page: list[Schedule]) -> Any:
-        return ScheduleSerializer(page, many=True).data
-
-    def plain(page: list[Schedule]) -> Any:
-        return schedule_dicts_from_models(page, tz)
-
-    def from_values(rows: list[tuple[Any, ...]]) -> Any:
-        return schedule_dicts_from_values(rows, tz)
-
-    reference = renderer.render(drf(fetch_models()))
-    ways: list[tuple[str, Callable[[], Any], Callable[[Any], Any]]] = [
-        ("today: schedule_list() + ScheduleSerializer", fetch_models, drf),
-        ("narrow query + ScheduleSerializer", fetch_narrow, drf),
-        ("narrow query + plain function", fetch_narrow, plain),
-        (".values_list() + plain function", fetch_values, from_values),
-    ]
-    results = []
-    for label, fetch, serialize in ways:
-        rows = fetch()
-        data = serialize(rows)
-        if renderer.render(data) != reference:
-            raise AssertionError(f"{label}: JSON differs from ScheduleSerializer's")
-        results.append(
-            (
-                label,
-                best_ms(fetch, repeat),
-                best_ms(functools.partial(serialize, rows), repeat),
-                best_ms(functools.partial(renderer.render, data), repeat),
-            )
-        )
-    return results
-
-
-# Whole-request prototypes of (b): patches of the view (and of knox), never of app files.
-BREAKDOWN_PROTOTYPES = ("values+auth", "values+auth+cache")
-PROTOTYPES = {
-    "narrow": "narrow query, ScheduleSerializer kept",
-    "plain": "narrow query + plain function instead of ScheduleSerializer",
-    "values": ".values_list() + plain function, COUNT without joins",
-    "values+auth": ".values_list() + plain function + knox without the other-tokens scan",
-    "values+auth+cache": "values+auth, pages served from a cache (hit: 1 indexed query)",
-}
-
-
-def prototype_patchers(name: str) -> list[Any]:
-    """mock patchers that turn the schedule list into the prototype `name`."""
-    from django.db.models import Max
-    from django.http import HttpResponse
-    from django.utils import timezone
-    from knox.auth import TokenAuthentication
-    from rest_framework.renderers import JSONRenderer
-    from rest_framework.request import Request
-    from rest_framework.response import Response
-
-    from scheduler.api import ScheduleViewSet
-    from scheduler.models import Schedule
-
-    tz = timezone.get_current_timezone
-
-    def list_models(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(schedule_dicts_from_models(page, tz()))
-
-    def list_values(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        rows = queryset.values_list(*schedule_row_fields())
-        # The count runs on the filtered queryset, without the joins the rows need.
-        rows.count = queryset.count
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(schedule_dicts_from_values(page, tz()))
-
-    def own_token_only(self: Any, auth_token: Any) -> bool:
-        """knox checks every token of the user on each request (one more query) to delete
-        expired ones; here only the presented token is checked."""
-        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
-            auth_token.delete()
-            return True
-        return False
-
-    pages: dict[tuple[str, Any], bytes] = {}
-
-    def list_cached(self: Any, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        """The rendered page, kept per URL and data version. The version here is a
-        stand-in (the highest schedule id: one index lookup); a real one must change
-        with every write to schedules, events and employees, e.g. a counter row."""
-        version = Schedule.objects.aggregate(version=Max("id"))["version"]
-        key = (request.get_full_path(), version)
-        if key not in pages:
-            pages[key] = JSONRenderer().render(list_values(self, request).data)
-        return HttpResponse(pages[key], content_type="application/json")
-
-    def view(attr: str, func: Callable[..., Any]) -> Any:
-        return mock.patch.object(ScheduleViewSet, attr, func)
-
-    narrow = view("get_queryset", lambda self: narrow_schedules())
-    values = view("get_queryset", lambda self: Schedule.objects.live().order_by("start", "id"))
-    auth = mock.patch.object(TokenAuthentication, "_cleanup_token", own_token_only)
-    return {
-        "narrow": [narrow],
-        "plain": [narrow, view("list", list_models)],
-        "values": [values, view("list", list_values)],
-        "values+auth": [values, view("list", list_values), auth],
-        "values+auth+cache": [values, view("list", list_cached), auth],
-    }[name]
-
-
-def prototype_requests(path: str, token: str, calls: int) -> list[tuple[str, float]]:
-    """(prototype, ms/request) over the test client; each prototype's response is
-    checked byte for byte against today's, on two pages and an ordering."""
-    client, auth = client_for(token)
-    checks = [path, f"{path}&page=3", f"{path}&ordering=-employee"]
-    reference = [client.get(p, **auth).content for p in checks]  # type: ignore[arg-type]
-    endpoint = Endpoint("(b)", path, authenticated=True)
-    results = []
-    for name in PROTOTYPES:
-        with ExitStack() as stack:
-            for patcher in prototype_patchers(name):
-                stack.enter_context(patcher)
-            got = [client.get(p, **auth).content for p in checks]  # type: ignore[arg-type]
-            if got != reference:
-                raise AssertionError(f"prototype {name!r} answers differently from today")
-            results.append((name, plain_request_ms(endpoint, token, calls)))
-    return results
-
-
-def prototype_application() -> Any:
-    """gunicorn entry of a prototype server, `api_throughput:prototype_application()`:
-    the project's WSGI app with the patches named by BENCH_API_PROTOTYPE."""
-    from core.wsgi import application
-
-    for patcher in prototype_patchers(os.environ["BENCH_API_PROTOTYPE"]):
-        patcher.start()
-    return application
 
 
 # --- Main -------------------------------------------------------------------------------
@@ -1122,15 +883,6 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--load", choices=("wrk", "python"), default="wrk", help="load generator")
-    parser.add_argument(
-        "--prototype-load",
-        nargs="*",
-        choices=list(PROTOTYPES),
-        default=list(BREAKDOWN_PROTOTYPES),
-        metavar="PROTOTYPE",
-        help=f"prototypes of (b) also served and driven ({', '.join(PROTOTYPES)}; "
-        "the option alone: none)",
-    )
     parser.add_argument(
         "--profile-calls", type=int, default=200, help="requests per in-process measure; 0: none"
     )
@@ -1196,49 +948,39 @@ def main() -> None:
         f"rounds of {args.slice} s taken in turn; gunicorn {args.workers} workers; "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before"
     )
+    uncached = {"API_PAGE_CACHE_SECONDS": "0"}
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         server = stack.enter_context(gunicorn(database_url, args.workers, tmp / "app.log"))
+        plain = stack.enter_context(
+            gunicorn(database_url, args.workers, tmp / "uncached.log", uncached)
+        )
         runs = [Target(e.label, e, server) for e in targets]
-        for name in args.prototype_load:
-            proto_server = stack.enter_context(
-                gunicorn(database_url, args.workers, tmp / f"{name}.log", name)
-            )
-            runs.append(Target(name, targets[1], proto_server))
+        runs += [Target(f"{e.label}, cache off", e, plain) for e in targets[1:]]
         loads = drive(runs, token, args)
     print(f"load average {os.getloadavg()[0]:.2f} after (1 min)")
-    protos = {name: loads[name] for name in args.prototype_load}
 
     def cpu(load: Load) -> str:
         return "-" if load.cpu_ms is None else f"{load.cpu_ms:.2f}"
 
+    a = loads[targets[0].label]
     print(
-        "\n| endpoint | path | req/s | p50 ms | p99 ms | app CPU ms/req | queries | bytes | rows |"
-        "\n|---|---|---:|---:|---:|---:|---:|---:|---|"
+        "\n| endpoint | path | req/s | p50 ms | p99 ms | app CPU ms/req | queries | bytes | rows "
+        "| % of (a) |\n|---|---|---:|---:|---:|---:|---:|---:|---|---:|"
     )
-    for endpoint in targets:
-        load, found = loads[endpoint.label], measured[endpoint.label]
+    for run in runs:
+        load, found = loads[run.label], measured[run.endpoint.label]
+        off = run.label.endswith("cache off")
+        queries = found.queries_built if off or run.endpoint is targets[0] else found.queries_cached
         print(
-            f"| {endpoint.label} | `{endpoint.path}` | {load.requests_per_s:,.0f} | "
-            f"{load.p50_ms:.1f} | {load.p99_ms:.1f} | {cpu(load)} | {found.queries} | "
-            f"{found.body_bytes:,} | {found.rows} |"
+            f"| {run.label} | `{run.endpoint.path}` | {load.requests_per_s:,.0f} | "
+            f"{load.p50_ms:.1f} | {load.p99_ms:.1f} | {cpu(load)} | {queries} | "
+            f"{found.body_bytes:,} | {found.rows} | {load.requests_per_s / a.requests_per_s:.1%} |"
         )
-    a, b = loads[targets[0].label], loads[targets[1].label]
+    b = loads[targets[1].label]
     ratio = b.requests_per_s / a.requests_per_s
     verdict = "met" if ratio >= GOAL_RATIO else "NOT met"
     print(f"\n(b)/(a) = {ratio:.1%} of the health endpoint's throughput: goal >= 30 % {verdict}")
-    if protos:
-        print(
-            "\n(b) on prototype servers (bench-only patches, same JSON), same run:\n"
-            "| prototype | req/s | p50 ms | p99 ms | app CPU ms/req | % of (a) |\n"
-            "|---|---:|---:|---:|---:|---:|"
-        )
-        for name, proto in protos.items():
-            print(
-                f"| {name}: {PROTOTYPES[name]} | {proto.requests_per_s:,.0f} | "
-                f"{proto.p50_ms:.1f} | {proto.p99_ms:.1f} | {cpu(proto)} | "
-                f"{proto.requests_per_s / a.requests_per_s:.1%} |"
-            )
 
     if args.profile_calls <= 0:
         return
@@ -1246,40 +988,23 @@ def main() -> None:
     print(
         f"\nWhere the time goes, in-process (test client, same DB), {calls} calls each, ms/request:"
     )
-    plain = [plain_request_ms(e, token, calls) for e in targets]
-    breakdowns = [phase_breakdown(e, token, calls) for e in targets] + [
-        phase_breakdown(targets[1], token, calls, name) for name in BREAKDOWN_PROTOTYPES
+    columns = [
+        (targets[0], False, targets[0].label),
+        (targets[1], False, f"{targets[1].label}, built"),
+        (targets[1], True, f"{targets[1].label}, cached"),
+        (targets[2], False, f"{targets[2].label}, built"),
     ]
-    columns = [e.label for e in targets] + [f"(b) {n}" for n in BREAKDOWN_PROTOTYPES]
-    print(f"| part | {' | '.join(columns)} |\n|---|{'---:|' * len(columns)}")
+    breakdowns = [phase_breakdown(e, token, calls, cached=c) for e, c, _label in columns]
+    print(f"| part | {' | '.join(label for *_, label in columns)} |")
+    print(f"|---|{'---:|' * len(columns)}")
     for label, _test in CATEGORIES:
         cells = [parts.get(label, 0.0) for parts, _total in breakdowns]
         if any(cells):
             print(f"| {label} | {' | '.join(f'{c:.2f}' for c in cells)} |")
     print(f"| total, timed | {' | '.join(f'{total:.2f}' for _parts, total in breakdowns)} |")
-    print(f"| total, untimed | {' | '.join(f'{ms:.2f}' for ms in plain)} | | |")
 
-    print(f"\ncProfile of {targets[1].label}, top own time:")
+    print(f"\ncProfile of {targets[1].label} with the cache off, top own time:")
     print("\n".join(cprofile_top(targets[1], token, min(calls, 100), top=15)))
-
-    print("\nOne page of 100 schedules, ms (median), each way's JSON identical to today's:")
-    print("| way | fetch | serialize | render | sum |\n|---|---:|---:|---:|---:|")
-    for label, fetch_ms, serialize_ms, render_ms in page_ways(100, repeat=max(20, calls // 4)):
-        total = fetch_ms + serialize_ms + render_ms
-        print(f"| {label} | {fetch_ms:.2f} | {serialize_ms:.2f} | {render_ms:.2f} | {total:.2f} |")
-
-    print(
-        f"\nWhole request (b) with each prototype, in-process, {calls} calls, same bytes; "
-        "req/s scaled from (b)'s measured throughput:"
-    )
-    print("| prototype | ms/request | est. req/s | est. % of (a) |\n|---|---:|---:|---:|")
-    print(f"| today | {plain[1]:.2f} | {b.requests_per_s:,.0f} | {ratio:.0%} |")
-    for name, ms in prototype_requests(targets[1].path, token, calls):
-        estimate = b.requests_per_s * plain[1] / ms
-        print(
-            f"| {name}: {PROTOTYPES[name]} | {ms:.2f} | {estimate:,.0f} | "
-            f"{estimate / a.requests_per_s:.0%} |"
-        )
 
 
 if __name__ == "__main__":

@@ -313,6 +313,21 @@ TASKS = {
     }
 }
 
+# --- Caches ------------------------------------------------------------------------------
+# Per-process memory only. `api_pages` keeps rendered API list pages keyed by the data
+# version (core/page_cache.py), so an entry can never be served after a write.
+API_PAGE_CACHE_SECONDS = env.int("API_PAGE_CACHE_SECONDS", default=300)
+API_PAGE_CACHE_ENTRIES = env.int("API_PAGE_CACHE_ENTRIES", default=500)
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "api-pages",
+        "OPTIONS": {"MAX_ENTRIES": API_PAGE_CACHE_ENTRIES},
+    },
+}
+
 # Requests with a larger body are refused (413 problem) before any view reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
+from core.page_cache import CachedListMixin
 from events.filters import EventFilter
 from events.models import Event
 from events.selectors import event_list
@@ -14,7 +15,7 @@ from events.serializers import EventSerializer
     list=extend_schema(summary="List events"),
     retrieve=extend_schema(summary="One event"),
 )
-class EventViewSet(ReadOnlyModelViewSet[Event]):
+class EventViewSet(CachedListMixin, ReadOnlyModelViewSet[Event]):
     serializer_class = EventSerializer
     filterset_class = EventFilter
 

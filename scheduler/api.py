@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from core.exceptions import NotFoundError
+from core.page_cache import CachedListMixin
 from core.pagination import ValueRows
 from events.models import Event
 from scheduler.filters import ScheduleFilter
@@ -82,7 +83,9 @@ def _reloaded(pk: int) -> Schedule:
     list=extend_schema(summary="List live schedules"),
     retrieve=extend_schema(summary="One schedule"),
 )
-class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet[Schedule]):
+class ScheduleViewSet(
+    CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet[Schedule]
+):
     """Everyone signed in reads; staff and managers write (core.roles)."""
 
     serializer_class = ScheduleSerializer
@@ -96,7 +99,11 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericV
         return schedule_list()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Rows built from plain values (`schedule_row_dicts`), same shape as the serializer."""
+        """From the page cache, else rows built from plain values (`schedule_row_dicts`),
+        the serializer's shape."""
+        return self.cached_page(request, lambda: self._rows_page())
+
+    def _rows_page(self) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         rows: list[Any] = self.paginate_queryset(ValueRows(queryset, SCHEDULE_ROW_FIELDS)) or []  # type: ignore[arg-type]
         return self.get_paginated_response(schedule_row_dicts(rows))

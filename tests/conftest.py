@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -66,3 +66,20 @@ def api_as() -> Callable[[User | None], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def page_cache(settings: pytest.FixtureRequest) -> Iterator[None]:
+    """The API page cache on (tests run with it off), empty before and after.
+
+    Use it with `django_db(transaction=True)`: on PostgreSQL the data version moves when
+    a transaction commits, as every request's does in production.
+    """
+    from django.core.cache import caches
+
+    from core.page_cache import CACHE_ALIAS
+
+    settings.API_PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
+    caches[CACHE_ALIAS].clear()
+    yield
+    caches[CACHE_ALIAS].clear()
