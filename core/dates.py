@@ -34,3 +34,9 @@ def days_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]
 def local_date(moment: dt.datetime) -> dt.date:
     """The store-local calendar date of an aware datetime."""
     return timezone.localtime(moment).date()
+
+
+def iso_local(moment: dt.datetime) -> str:
+    """As DRF's DateTimeField writes it: current (store) zone, ISO 8601, UTC as Z."""
+    text = timezone.localtime(moment).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

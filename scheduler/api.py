@@ -101,7 +101,7 @@ class ScheduleViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """From the page cache, else rows built from plain values (`schedule_row_dicts`),
         the serializer's shape."""
-        return self.cached_page(request, lambda: self._rows_page())
+        return self.cached_page(request, self._rows_page)
 
     def _rows_page(self) -> Response:
         queryset = self.filter_queryset(self.get_queryset())

@@ -5,9 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-
-from core.dates import days_range, local_date
+from core.dates import days_range, iso_local, local_date
 from employees.models import CompanyHoliday, Employee, RotationKind
 from events.models import Event
 from events.types import EventType, default_start_time
@@ -67,11 +65,11 @@ def schedule_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
             "employee": employee_id,
             "employee_external_id": external_id,
             "employee_name": employee_name,
-            "start": _iso(start),
-            "end": _iso(end),
+            "start": iso_local(start),
+            "end": iso_local(end),
             "paired_event": core_event_id if core_event_id is not None else supervisor_id,
             "external_schedule_id": external_schedule_id,
-            "created_at": _iso(created_at),
+            "created_at": iso_local(created_at),
         }
         for (
             pk,
@@ -92,12 +90,6 @@ def schedule_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
             created_at,
         ) in rows
     ]
-
-
-def _iso(moment: dt.datetime) -> str:
-    """As DRF's DateTimeField writes it: current (store) zone, ISO 8601, UTC as Z."""
-    text = timezone.localtime(moment).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def schedules_in_days(first: dt.date, last: dt.date) -> ScheduleQuerySet:

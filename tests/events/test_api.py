@@ -178,3 +178,36 @@ def test_detail(api_as: ApiAs, reader_user: User) -> None:
     assert row["id"] == event.pk
     assert row["start_datetime"] == "2026-12-14T00:00:00-05:00"
     assert dt.datetime.fromisoformat(row["due_datetime"]).utcoffset() == dt.timedelta(hours=-5)
+
+
+def test_list_rows_are_exactly_what_the_serializer_gives(api_as: ApiAs, reader_user: User) -> None:
+    """The list builds rows from plain values; detail uses EventSerializer: same JSON."""
+    from django.utils import timezone
+
+    core = EventFactory.create(store_name="Club Ünïcode", estimated_minutes=None)
+    EventFactory.create(event_type=EventType.SUPERVISOR, core_event=core)
+    ScheduleFactory.create(event=core, employee__name="Zoë Brontë")
+    EventFactory.create(
+        project_name="606100-JUICER-Production",
+        event_type=EventType.JUICER_PRODUCTION,
+        sales_tool_url="https://tools.example.com/606100",
+        last_synced_at=timezone.now(),
+        condition=EventCondition.STAFFED,
+    )
+    summer = EventFactory.create(
+        start_datetime=store_local(2026, 7, 1), due_datetime=store_local(2026, 7, 3)
+    )
+    ScheduleFactory.create(event=summer, start=store_local(2026, 7, 1, 10, 45))
+    ScheduleFactory.create(event=EventFactory.create(), unscheduled_at=timezone.now())
+    client = api_as(reader_user)
+    rows = client.get(URL).json()["results"]
+    assert len(rows) == 5
+    for row in rows:
+        assert client.get(f"{URL}{row['id']}/").content == _json_bytes(row)
+        assert client.get(f"{URL}{row['id']}/").json() == row
+
+
+def _json_bytes(row: dict[str, Any]) -> bytes:
+    from rest_framework.renderers import JSONRenderer
+
+    return JSONRenderer().render(row)
