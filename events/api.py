@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
+from core.features import FeatureRequired
+from core.roles import IsManagerOrReadOnly
 from events.filters import EventFilter
 from events.models import Event
+from events.planning.sync import default_interval, sync_run
 from events.selectors import event_list
-from events.serializers import EventSerializer
+from events.serializers import EventSerializer, SyncRequestSerializer, SyncRunSerializer
 
 
 @extend_schema_view(
@@ -20,3 +26,26 @@ class EventViewSet(ReadOnlyModelViewSet[Event]):
 
     def get_queryset(self) -> QuerySet[Event]:
         return event_list()
+
+
+class SyncView(APIView):
+    """Sync events and schedules from the planning system now (managers)."""
+
+    permission_classes = [IsManagerOrReadOnly, FeatureRequired("sync")]
+
+    @extend_schema(
+        summary="Sync from the planning system",
+        request=SyncRequestSerializer,
+        responses={200: SyncRunSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        params = SyncRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        default_start, default_end = default_interval()
+        run = sync_run(
+            start=params.validated_data.get("date_from") or default_start,
+            end=params.validated_data.get("date_to") or default_end,
+            trigger="api",
+            by=request.user,
+        )
+        return Response(SyncRunSerializer(run).data)

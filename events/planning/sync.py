@@ -1,0 +1,522 @@
+"""Sync service: planning-system records → events and schedules (SPEC §6).
+
+fetch → map and validate each record (bad ones skipped with the reason) → deduplicate →
+upsert events by `project_ref_num` in bulk (unchanged rows are not written) → pair
+Supervisor/Core → import upstream schedules through the scheduling services (the rules
+engine decides; conflicts are reported, never forced) → mark events that vanished or
+were canceled upstream (never delete) → record a SyncRun. Running it twice changes
+nothing. Query count per batch of events is constant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.dates import day_start
+from core.exceptions import ApplicationError, ExternalAPIError
+from employees.models import Employee
+from events.models import Event, EventCondition, SyncRun
+from events.planning.client import PlanningClient
+from events.planning.records import (
+    RecordError,
+    RowError,
+    UpstreamEvent,
+    map_mplan,
+    ref_of,
+)
+from events.services import event_pair_supervisors
+from events.types import EventType
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+FETCH_DAYS = 7  # one getPlanningMplans call per week of the interval
+MAX_ERRORS_STORED = 2000
+
+# Fields that sync owns and compares; everything else (never_auto_schedule, …) is local.
+SYNCED_FIELDS = (
+    "project_name",
+    "event_number",
+    "event_type",
+    "store_number",
+    "store_name",
+    "location_id",
+    "start_datetime",
+    "due_datetime",
+    "estimated_minutes",
+    "condition",
+    "sales_tool_url",
+    "upstream_missing_since",
+)
+_LOCAL_CONDITIONS = {EventCondition.UNSTAFFED, EventCondition.SCHEDULED}
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Outcome:
+    """What one sync or import did (or, in a dry run, would do)."""
+
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    conflicts: int = 0
+    schedules_imported: int = 0
+    marked_missing: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    seen_refs: set[int] = field(default_factory=set)
+
+    def error(self, row: int, ref: Any, reason: str, kind: str = "skipped") -> None:
+        self.errors.append(RowError(row=row, ref=str(ref), reason=reason, kind=kind))
+        if kind == "skipped":
+            self.skipped += 1
+        elif kind == "conflict":
+            self.conflicts += 1
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "fetched": self.fetched,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "conflicts": self.conflicts,
+            "schedules_imported": self.schedules_imported,
+            "marked_missing": self.marked_missing,
+        }
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+# --- mapping ------------------------------------------------------------------------------
+
+
+def deduplicate(records: Iterable[UpstreamEvent], outcome: Outcome) -> list[UpstreamEvent]:
+    """The first record of each reference number; later ones are reported, not stored."""
+    first: dict[int, UpstreamEvent] = {}
+    for record in records:
+        outcome.seen_refs.add(record.ref)
+        kept = first.get(record.ref)
+        if kept is None:
+            first[record.ref] = record
+        elif kept == _with_row(record, kept.row):
+            outcome.unchanged += 0  # an exact repeat: silently the same record
+        else:
+            outcome.error(
+                record.row,
+                record.ref,
+                f"duplicate project reference number {record.ref}: "
+                f"record {kept.row} ({kept.project_name}) was kept",
+            )
+    return list(first.values())
+
+
+def _with_row(record: UpstreamEvent, row: int) -> UpstreamEvent:
+    from dataclasses import replace
+
+    return replace(record, row=row)
+
+
+def map_mplans(
+    raw_records: Sequence[Any], outcome: Outcome, *, first_row: int = 1
+) -> list[UpstreamEvent]:
+    mapped = []
+    for index, raw in enumerate(raw_records, start=first_row):
+        try:
+            mapped.append(map_mplan(raw, index))
+        except RecordError as exc:
+            ref = ref_of(raw, "mPlanID")
+            if ref.isdigit():
+                outcome.seen_refs.add(int(ref))  # it exists upstream: not "vanished"
+            outcome.error(index, ref, str(exc))
+    return mapped
+
+
+# --- events: bulk upsert --------------------------------------------------------------
+
+
+def _values(record: UpstreamEvent, existing: Event | None, now: dt.datetime) -> dict[str, Any]:
+    """The synced fields as they should be, merging what the source does not say."""
+    event_type = record.event_type
+    if existing is not None and existing.project_name == record.project_name:
+        event_type = existing.event_type  # staff may have corrected the detected type
+    condition = record.condition
+    local_follows = condition is None or (
+        condition in _LOCAL_CONDITIONS
+        and existing is not None
+        and existing.condition in _LOCAL_CONDITIONS
+    )
+    if existing is not None and local_follows:
+        # Unstaffed ↔ Scheduled follows the local schedules (which may be waiting in
+        # the push outbox); every other upstream condition wins.
+        condition = existing.condition
+    return {
+        "project_name": record.project_name,
+        "event_number": record.event_number,
+        "event_type": event_type,
+        "store_number": record.store_number,
+        "store_name": record.store_name,
+        "location_id": record.location_id,
+        "start_datetime": record.start_datetime,
+        "due_datetime": record.due_datetime,
+        "estimated_minutes": record.estimated_minutes
+        if record.estimated_minutes is not None or existing is None
+        else existing.estimated_minutes,
+        "condition": condition or EventCondition.UNSTAFFED,
+        "sales_tool_url": record.sales_tool_url
+        if record.sales_tool_url is not None or existing is None
+        else existing.sales_tool_url,
+        "upstream_missing_since": None,
+    }
+
+
+def upsert_events(
+    records: Sequence[UpstreamEvent],
+    outcome: Outcome,
+    *,
+    now: dt.datetime,
+    progress: Progress = _noop,
+) -> None:
+    """Create new events and update changed ones, in batches; unchanged rows are not
+    written. Per batch: one read, at most one insert and one upsert statement."""
+    total = len(records)
+    for offset in range(0, total, BATCH_SIZE):
+        batch = records[offset : offset + BATCH_SIZE]
+        existing = Event.objects.only("pk", *SYNCED_FIELDS).in_bulk(
+            [r.ref for r in batch], field_name="project_ref_num"
+        )
+        new: list[Event] = []
+        changed: list[Event] = []
+        for record in batch:
+            old = existing.get(record.ref)
+            values = _values(record, old, now)
+            if old is not None and all(getattr(old, k) == v for k, v in values.items()):
+                outcome.unchanged += 1
+                continue
+            event = Event(project_ref_num=record.ref, last_synced_at=now, **values)
+            try:
+                event.full_clean(
+                    exclude=["core_event"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as exc:
+                outcome.error(record.row, record.ref, _validation_text(exc))
+                continue
+            (new if old is None else changed).append(event)
+        with transaction.atomic():
+            if new:
+                Event.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            if changed:
+                Event.objects.bulk_create(
+                    changed,
+                    batch_size=BATCH_SIZE,
+                    update_conflicts=True,
+                    unique_fields=["project_ref_num"],
+                    update_fields=[*SYNCED_FIELDS, "last_synced_at", "updated_at"],
+                )
+        outcome.created += len(new)
+        outcome.updated += len(changed)
+        progress("events", min(offset + BATCH_SIZE, total), total)
+
+
+def _validation_text(exc: ValidationError) -> str:
+    parts = []
+    for name, messages in exc.message_dict.items():
+        parts.append(f"{name}: {' '.join(messages)}")
+    return "; ".join(parts)[:300]
+
+
+def pair_events(records: Sequence[UpstreamEvent]) -> None:
+    numbers = {
+        r.event_number
+        for r in records
+        if r.event_type in (EventType.CORE, EventType.SUPERVISOR) and r.event_number
+    }
+    with transaction.atomic():
+        event_pair_supervisors(event_numbers=numbers)
+
+
+# --- schedules ----------------------------------------------------------------------------
+
+
+def import_schedules(
+    records: Sequence[UpstreamEvent],
+    outcome: Outcome,
+    *,
+    progress: Progress = _noop,
+) -> None:
+    """Bring upstream schedules in through the scheduling services (source SYNC).
+
+    Matching: API records by the numeric rep id, CSV rows by the employee id. An event
+    that has the same schedule locally is left alone (its planning-system id is stored
+    when missing); one scheduled differently here is a conflict, kept as it is here.
+    A schedule the rules refuse is a conflict too: reported, never forced. Supervisor
+    events come first, so a Core event's cascade finds them taken.
+    """
+    from scheduler.models import ChangeSource, Schedule
+    from scheduler.rules import Context
+    from scheduler.services import (
+        RuleViolationError,
+        UnacknowledgedWarningsError,
+        schedule_check,
+        schedule_create,
+    )
+
+    for record in records:
+        if record.schedule_error:
+            outcome.error(record.row, record.ref, record.schedule_error, kind="schedule")
+    wanted = [r for r in records if r.schedule is not None]
+    wanted.sort(key=lambda r: (r.event_type != EventType.SUPERVISOR, r.row))
+    total = len(wanted)
+    for offset in range(0, total, BATCH_SIZE):
+        batch = wanted[offset : offset + BATCH_SIZE]
+        events = Event.objects.in_bulk([r.ref for r in batch], field_name="project_ref_num")
+        live = {
+            s.event_id: s
+            for s in Schedule.objects.live()
+            .select_related("employee")
+            .filter(event__project_ref_num__in=[r.ref for r in batch])
+        }
+        rep_ids = {r.schedule.rep_id for r in batch if r.schedule and r.schedule.rep_id}
+        external_ids = {
+            r.schedule.employee_external_id
+            for r in batch
+            if r.schedule and r.schedule.employee_external_id
+        }
+        by_rep = Employee.objects.in_bulk(list(rep_ids), field_name="rep_id") if rep_ids else {}
+        by_external = (
+            Employee.objects.in_bulk(list(external_ids), field_name="external_id")
+            if external_ids
+            else {}
+        )
+        ids_to_store: list[Schedule] = []
+        for record in batch:
+            upstream = record.schedule
+            if upstream is None:
+                continue
+            event = events.get(record.ref)
+            if event is None:
+                continue  # the event itself was skipped (and reported)
+            employee = (
+                by_rep.get(upstream.rep_id)
+                if upstream.rep_id
+                else by_external.get(upstream.employee_external_id)
+            )
+            who = (
+                f"rep id {upstream.rep_id}"
+                if upstream.rep_id
+                else f"employee id {upstream.employee_external_id}"
+            )
+            if employee is None:
+                outcome.error(
+                    record.row,
+                    record.ref,
+                    f"schedule not imported: no employee with {who}",
+                    kind="conflict",
+                )
+                continue
+            current = live.get(event.pk)
+            if current is not None:
+                same = current.employee_id == employee.pk and current.start == upstream.start
+                if same:
+                    if (
+                        upstream.external_id
+                        and current.external_schedule_id != upstream.external_id
+                    ):
+                        current.external_schedule_id = upstream.external_id
+                        ids_to_store.append(current)
+                    continue
+                local = timezone.localtime(current.start)
+                outcome.error(
+                    record.row,
+                    record.ref,
+                    f"scheduled here for {current.employee.name} at {local:%m/%d/%Y %H:%M}, "
+                    f"upstream for {employee.name} at "
+                    f"{timezone.localtime(upstream.start):%m/%d/%Y %H:%M}; kept the local one",
+                    kind="conflict",
+                )
+                continue
+            try:
+                warnings = schedule_check(
+                    event=event, employee=employee, start=upstream.start, context=Context.MANUAL
+                )
+                result = schedule_create(
+                    event=event,
+                    employee=employee,
+                    start=upstream.start,
+                    source=ChangeSource.SYNC,
+                    context=Context.MANUAL,
+                    # Soft warnings were accepted upstream by whoever scheduled it there.
+                    acknowledge=[str(v.code) for v in warnings if not v.is_hard],
+                )
+            except (RuleViolationError, UnacknowledgedWarningsError) as exc:
+                codes = ", ".join(sorted({str(e.get("code")) for e in exc.errors})) or exc.code
+                outcome.error(
+                    record.row,
+                    record.ref,
+                    f"schedule for {employee.name} not imported: breaks {codes}",
+                    kind="conflict",
+                )
+                continue
+            except ApplicationError as exc:
+                outcome.error(
+                    record.row,
+                    record.ref,
+                    f"schedule for {employee.name} not imported: {exc.detail}",
+                    kind="conflict",
+                )
+                continue
+            outcome.schedules_imported += 1
+            if upstream.external_id:
+                result.schedule.external_schedule_id = upstream.external_id
+                ids_to_store.append(result.schedule)
+            if result.supervisor and result.supervisor.schedule is not None:
+                live[result.supervisor.schedule.event_id] = result.supervisor.schedule
+        if ids_to_store:
+            Schedule.objects.bulk_update(ids_to_store, ["external_schedule_id"])
+        progress("schedules", min(offset + BATCH_SIZE, total), total)
+
+
+# --- vanished events ----------------------------------------------------------------------
+
+
+def mark_missing(*, start: dt.date, end: dt.date, seen: set[int], now: dt.datetime) -> int:
+    """Events of [start, end] that the planning system no longer lists: marked, kept."""
+    window = Event.objects.filter(
+        start_datetime__lt=day_start(end + dt.timedelta(days=1)),
+        due_datetime__gt=day_start(start),
+        last_synced_at__isnull=False,
+        upstream_missing_since__isnull=True,
+    )
+    refs = set(window.values_list("project_ref_num", flat=True)) - seen
+    if not refs:
+        return 0
+    return Event.objects.filter(project_ref_num__in=refs).update(
+        upstream_missing_since=now, updated_at=now
+    )
+
+
+# --- the whole run ------------------------------------------------------------------------
+
+
+def apply_records(
+    records: Sequence[UpstreamEvent],
+    outcome: Outcome,
+    *,
+    now: dt.datetime,
+    progress: Progress = _noop,
+) -> Outcome:
+    unique = deduplicate(records, outcome)
+    upsert_events(unique, outcome, now=now, progress=progress)
+    pair_events(unique)
+    import_schedules(unique, outcome, progress=progress)
+    return outcome
+
+
+def fetch_interval(
+    client: PlanningClient,
+    *,
+    start: dt.date,
+    end: dt.date,
+    outcome: Outcome,
+    progress: Progress = _noop,
+) -> list[UpstreamEvent]:
+    """getPlanningMplans a week at a time; records are numbered across the whole run."""
+    chunks = []
+    day = start
+    while day <= end:
+        last = min(end, day + dt.timedelta(days=FETCH_DAYS - 1))
+        chunks.append((day, last))
+        day = last + dt.timedelta(days=1)
+    mapped: list[UpstreamEvent] = []
+    for index, (first, last) in enumerate(chunks, start=1):
+        raw = client.get_mplans(start=first, end=last)
+        outcome.fetched += len(raw)
+        mapped.extend(map_mplans(raw, outcome, first_row=outcome.fetched - len(raw) + 1))
+        progress("fetch", index, len(chunks))
+    return mapped
+
+
+def _finish(run: SyncRun, outcome: Outcome, *, status: str) -> SyncRun:
+    for name, value in outcome.counts().items():
+        setattr(run, name, value)
+    run.errors = [e.as_dict() for e in outcome.errors[:MAX_ERRORS_STORED]]
+    run.status = status
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def sync_run(
+    *,
+    start: dt.date,
+    end: dt.date,
+    trigger: str,
+    by: Any = None,
+    client: PlanningClient | None = None,
+    progress: Progress = _noop,
+) -> SyncRun:
+    """Sync the events of the store-local days [start, end]; records and returns the run.
+
+    A planning-system failure is recorded on the run (failed, with the error id) and
+    raised as ExternalAPIError; nothing is marked missing after an incomplete fetch.
+    """
+    if end < start:
+        from core.exceptions import InvalidInputError
+
+        raise InvalidInputError("The interval ends before it starts.")
+    own_client = client is None
+    client = client or PlanningClient.from_settings()
+    run = SyncRun.objects.create(
+        kind=SyncRun.Kind.API,
+        trigger=trigger,
+        interval_start=start,
+        interval_end=end,
+        started_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    outcome = Outcome()
+    now = timezone.now()
+    try:
+        records = fetch_interval(client, start=start, end=end, outcome=outcome, progress=progress)
+        apply_records(records, outcome, now=now, progress=progress)
+        outcome.marked_missing = mark_missing(start=start, end=end, seen=outcome.seen_refs, now=now)
+    except ExternalAPIError as exc:
+        import uuid
+
+        run.failure = exc.detail[:300]
+        run.error_id = uuid.uuid4().hex
+        exc.extra["sync_run"] = run.pk
+        _finish(run, outcome, status=SyncRun.Status.FAILED)
+        logger.warning("Sync run %s failed: %s (error id %s)", run.pk, exc.detail, run.error_id)
+        raise
+    finally:
+        if own_client:
+            client.close()
+    _finish(run, outcome, status=SyncRun.Status.SUCCEEDED)
+    logger.info("Sync run %s: %s", run.pk, outcome.counts())
+    return run
+
+
+def default_interval(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    return (
+        today - dt.timedelta(days=settings.SYNC_DAYS_BACK),
+        today + dt.timedelta(days=settings.SYNC_DAYS_AHEAD),
+    )
+
+
+def last_run() -> SyncRun | None:
+    return SyncRun.objects.select_related("started_by").first()
