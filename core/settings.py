@@ -326,6 +326,8 @@ SYNC_PASSWORD = env.str("SYNC_PASSWORD", default="")
 # Planning-system sync tuning (issue 9): per-call timeout, the default interval of a sync
 # (days before / after today), and how often the push outbox retries before giving up.
 SYNC_TIMEOUT_SECONDS = env.float("SYNC_TIMEOUT_SECONDS", default=15.0)
+SYNC_RETRY_ATTEMPTS = env.int("SYNC_RETRY_ATTEMPTS", default=4)
+SYNC_RETRY_BASE_SECONDS = env.float("SYNC_RETRY_BASE_SECONDS", default=0.5)
 SYNC_DAYS_BACK = env.int("SYNC_DAYS_BACK", default=7)
 SYNC_DAYS_AHEAD = env.int("SYNC_DAYS_AHEAD", default=35)
 SYNC_PUSH_MAX_ATTEMPTS = env.int("SYNC_PUSH_MAX_ATTEMPTS", default=8)

@@ -126,6 +126,13 @@ class PlanningClient:
 
     @classmethod
     def from_settings(cls, **kwargs: Any) -> PlanningClient:
+        kwargs.setdefault(
+            "retry",
+            RetryPolicy(
+                attempts=max(1, int(settings.SYNC_RETRY_ATTEMPTS)),
+                base=float(settings.SYNC_RETRY_BASE_SECONDS),
+            ),
+        )
         return cls(
             credentials_from_settings(), timeout=float(settings.SYNC_TIMEOUT_SECONDS), **kwargs
         )
