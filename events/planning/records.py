@@ -288,5 +288,6 @@ def map_csv_row(raw: Mapping[str, Any], row: int) -> UpstreamEvent:
 def ref_of(raw: Any, key: str) -> str:
     """The record's reference number as given (for error reports), or ''."""
     if isinstance(raw, Mapping):
-        return str(raw.get(key, "") or "")[:40]
+        value = raw.get(key)
+        return "" if value is None else str(value).strip()[:40]
     return ""

@@ -44,6 +44,8 @@ class Fault:
     body: str | None = None
     delay: float = 0.0
     apply_after: bool = False  # do the real work, then answer with the fault (slow reply)
+    expire: bool = False  # end every session first, then answer as usual
+    passthrough: bool = False  # answer as usual (to let earlier calls through)
 
 
 def mplan(
@@ -118,6 +120,10 @@ class FakePlanningSystem:
         with self._lock:
             self.calls[endpoint] += 1
             fault = self.faults[endpoint].popleft() if self.faults[endpoint] else None
+        if fault is not None and (fault.expire or fault.passthrough):
+            if fault.expire:
+                self.expire_sessions()
+            fault = None
         if fault is not None and not fault.apply_after:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -170,7 +176,9 @@ class FakePlanningSystem:
                 plan["scheduleRepID"] = int(form["RepID"])
                 plan["scheduleEventID"] = new_id
                 plan["scheduleDate"] = form["Start"]
-        return Response(json.dumps({"success": True, "id": new_id}), content_type="application/json")
+        return Response(
+            json.dumps({"success": True, "id": new_id}), content_type="application/json"
+        )
 
     def _unschedule(self, request: Request) -> Response:
         if not self._signed_in(request):

@@ -200,9 +200,7 @@ def test_post_refused_with_429_or_503_is_retried(fake, planning_client, sleeps, 
     fake.fail("schedule", Fault(status=status, headers={"Retry-After": "1"}))
     start = dt.datetime(2026, 12, 15, 16, 45, tzinfo=dt.UTC)
 
-    planning_client.schedule(
-        rep_id=1, mplan_id=9100001, location_id="", start=start, end=start
-    )
+    planning_client.schedule(rep_id=1, mplan_id=9100001, location_id="", start=start, end=start)
 
     assert fake.calls["schedule"] == 2
     assert len(fake.scheduled) == 1
