@@ -269,8 +269,6 @@ class PlanningClient:
                 retryable = RETRY_STATUSES if retry_all else REFUSED_STATUSES
                 if status not in retryable:
                     return response
-                if last:
-                    return response
                 reason = f"HTTP {status}"
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
             if last:
