@@ -176,8 +176,8 @@ def _values(record: UpstreamEvent, existing: Event | None, now: dt.datetime) -> 
         else existing.estimated_minutes,
         "condition": condition or EventCondition.UNSTAFFED,
         "sales_tool_url": record.sales_tool_url
-        if record.sales_tool_url is not None or existing is None
-        else existing.sales_tool_url,
+        if record.sales_tool_url is not None
+        else (existing.sales_tool_url if existing is not None else ""),
         "upstream_missing_since": None,
     }
 
