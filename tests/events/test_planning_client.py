@@ -7,7 +7,7 @@ import pytest
 
 from core.exceptions import ExternalAPIError
 from events.planning.client import Credentials, PlanningClient, RetryPolicy, parse_retry_after
-from tests.events.fake_planning import PASSWORD, USERNAME, Fault, FakePlanningSystem, mplan
+from tests.events.fake_planning import PASSWORD, USERNAME, FakePlanningSystem, Fault, mplan
 
 DAY = dt.date(2026, 12, 14)
 

@@ -16,7 +16,7 @@ from events.types import EventType
 from scheduler.models import ChangeSource, Schedule, ScheduleChange
 from tests.employees.factories import EmployeeFactory, TimeOffFactory
 from tests.events.factories import EventFactory, store_local
-from tests.events.fake_planning import PASSWORD, Fault, FakePlanningSystem, mplan
+from tests.events.fake_planning import PASSWORD, FakePlanningSystem, Fault, mplan
 
 pytestmark = pytest.mark.django_db
 

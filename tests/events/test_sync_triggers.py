@@ -188,7 +188,7 @@ def test_sync_button_failure_is_a_message(client: Client, manager_user, sync_on)
 
     response = client.post("/planning/sync/", follow=True)
 
-    assert [str(m) for m in response.context["messages"]][0].startswith("Sync failed:")
+    assert next(str(m) for m in response.context["messages"]).startswith("Sync failed:")
 
 
 def test_sync_button_for_readers_and_when_off(client: Client, reader_user, manager_user):
