@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from core.features import FeatureRequired
+from core.features import require
 from core.roles import IsManagerOrReadOnly
 from events.filters import EventFilter
 from events.models import Event
@@ -31,14 +31,24 @@ class EventViewSet(ReadOnlyModelViewSet[Event]):
 class SyncView(APIView):
     """Sync events and schedules from the planning system now (managers)."""
 
-    permission_classes = [IsManagerOrReadOnly, FeatureRequired("sync")]
+    permission_classes = [IsManagerOrReadOnly]
 
     @extend_schema(
         summary="Sync from the planning system",
+        description="Fetches the interval (default: around today), upserts events, imports "
+        "schedules through the rules engine and answers the recorded run. 400 "
+        "`sync_disabled` while SYNC_ENABLED is off; 502 `external_api_error` when the "
+        "planning system fails (the run is recorded as failed).",
         request=SyncRequestSerializer,
-        responses={200: SyncRunSerializer},
+        responses={
+            200: SyncRunSerializer,
+            400: OpenApiResponse(description="`sync_disabled`, or an invalid interval"),
+            502: OpenApiResponse(description="`external_api_error`"),
+        },
     )
     def post(self, request: Request) -> Response:
+        # Here, not as a permission class: a method the view does not have stays a 405.
+        require("sync")
         params = SyncRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         default_start, default_end = default_interval()

@@ -78,9 +78,13 @@ class SyncRequestSerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("date_from"), attrs.get("date_to")
         if start and end and end < start:
-            raise serializers.ValidationError({"date_to": "Must not be before date_from."})
+            raise serializers.ValidationError(
+                {"date_to": "Must not be before date_from."}, code="invalid_range"
+            )
         if start and end and (end - start).days > 366:
-            raise serializers.ValidationError({"date_to": "At most one year per sync."})
+            raise serializers.ValidationError(
+                {"date_to": "At most one year per sync."}, code="invalid_range"
+            )
         return attrs
 
 

@@ -194,7 +194,7 @@ def upsert_events(
     total = len(records)
     for offset in range(0, total, BATCH_SIZE):
         batch = records[offset : offset + BATCH_SIZE]
-        existing = Event.objects.only("pk", *SYNCED_FIELDS).in_bulk(
+        existing = Event.objects.only("pk", "project_ref_num", *SYNCED_FIELDS).in_bulk(
             [r.ref for r in batch], field_name="project_ref_num"
         )
         new: list[Event] = []
