@@ -74,9 +74,15 @@ def run_once(label: str) -> dict[str, object]:
     from events.planning.sync import sync_run
 
     last = FIRST + dt.timedelta(days=7 * WEEKS - 1)
+    stages: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done >= total:  # when each stage ends, seconds since the start
+            stages[stage] = round(time.perf_counter() - started, 2)
+
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        run = sync_run(start=FIRST, end=last, trigger="bench")
+        run = sync_run(start=FIRST, end=last, trigger="bench", progress=progress)
         seconds = time.perf_counter() - started
     result = {
         "run": label,
@@ -89,6 +95,7 @@ def run_once(label: str) -> dict[str, object]:
         "skipped": run.skipped,
         "conflicts": run.conflicts,
         "schedules_imported": run.schedules_imported,
+        "stage_ends": stages,
     }
     print(result, flush=True)
     return result

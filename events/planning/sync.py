@@ -237,7 +237,7 @@ def _validation_text(exc: ValidationError) -> str:
     return "; ".join(parts)[:300]
 
 
-def pair_events(records: Sequence[UpstreamEvent]) -> None:
+def pair_events(records: Sequence[UpstreamEvent], *, progress: Progress = _noop) -> None:
     numbers = {
         r.event_number
         for r in records
@@ -245,6 +245,7 @@ def pair_events(records: Sequence[UpstreamEvent]) -> None:
     }
     with transaction.atomic():
         event_pair_supervisors(event_numbers=numbers)
+    progress("pairing", 1, 1)
 
 
 # --- schedules ----------------------------------------------------------------------------
@@ -265,11 +266,12 @@ def import_schedules(
     events come first, so a Core event's cascade finds them taken.
     """
     from scheduler.models import ChangeSource, Schedule
-    from scheduler.rules import Context
+    from scheduler.rules import Code, Context
+
+    ALL_CODES = [str(code) for code in Code]
     from scheduler.services import (
         RuleViolationError,
         UnacknowledgedWarningsError,
-        schedule_check,
         schedule_create,
     )
 
@@ -348,17 +350,15 @@ def import_schedules(
                 )
                 continue
             try:
-                warnings = schedule_check(
-                    event=event, employee=employee, start=upstream.start, context=Context.MANUAL
-                )
                 result = schedule_create(
                     event=event,
                     employee=employee,
                     start=upstream.start,
                     source=ChangeSource.SYNC,
                     context=Context.MANUAL,
-                    # Soft warnings were accepted upstream by whoever scheduled it there.
-                    acknowledge=[str(v.code) for v in warnings if not v.is_hard],
+                    # Soft warnings were accepted upstream by whoever scheduled it there;
+                    # hard violations refuse whatever is acknowledged.
+                    acknowledge=ALL_CODES,
                 )
             except (RuleViolationError, UnacknowledgedWarningsError) as exc:
                 codes = ", ".join(sorted({str(e.get("code")) for e in exc.errors})) or exc.code
@@ -419,7 +419,7 @@ def apply_records(
 ) -> Outcome:
     unique = deduplicate(records, outcome)
     upsert_events(unique, outcome, now=now, progress=progress)
-    pair_events(unique)
+    pair_events(unique, progress=progress)
     import_schedules(unique, outcome, progress=progress)
     return outcome
 
