@@ -190,7 +190,7 @@ def upsert_events(
     progress: Progress = _noop,
 ) -> None:
     """Create new events and update changed ones, in batches; unchanged rows are not
-    written. Per batch: one read, at most one insert and one upsert statement."""
+    written. Per batch: one read and at most one upsert statement."""
     total = len(records)
     for offset in range(0, total, BATCH_SIZE):
         batch = records[offset : offset + BATCH_SIZE]
@@ -214,17 +214,16 @@ def upsert_events(
                 outcome.error(record.row, record.ref, _validation_text(exc))
                 continue
             (new if old is None else changed).append(event)
-        with transaction.atomic():
-            if new:
-                Event.objects.bulk_create(new, batch_size=BATCH_SIZE)
-            if changed:
-                Event.objects.bulk_create(
-                    changed,
-                    batch_size=BATCH_SIZE,
-                    update_conflicts=True,
-                    unique_fields=["project_ref_num"],
-                    update_fields=[*SYNCED_FIELDS, "last_synced_at", "updated_at"],
-                )
+        if new or changed:
+            # One upsert statement for new and changed rows: a concurrent run that
+            # inserted the same new event meanwhile makes this an update, not an error.
+            Event.objects.bulk_create(
+                [*new, *changed],
+                batch_size=BATCH_SIZE,
+                update_conflicts=True,
+                unique_fields=["project_ref_num"],
+                update_fields=[*SYNCED_FIELDS, "last_synced_at", "updated_at"],
+            )
         outcome.created += len(new)
         outcome.updated += len(changed)
         progress("events", min(offset + BATCH_SIZE, total), total)
