@@ -130,7 +130,7 @@ def main() -> None:
         settings.SYNC_USERNAME = USERNAME
         settings.SYNC_PASSWORD = PASSWORD
         print(
-            f"PostgreSQL {connection.pg_version}; {args.events} events upstream over "
+            f"PostgreSQL {connection.cursor().connection.info.server_version}; {args.events} events upstream over "
             f"{WEEKS} weeks, {args.scheduled} of them scheduled upstream",
             flush=True,
         )
