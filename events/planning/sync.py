@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import day_start
-from core.exceptions import ApplicationError, ExternalAPIError
+from core.exceptions import ApplicationError, ExternalAPIError, InvalidInputError
 from employees.models import Employee
 from events.models import Event, EventCondition, SyncRun
 from events.planning.client import PlanningClient
@@ -111,9 +112,9 @@ def deduplicate(records: Iterable[UpstreamEvent], outcome: Outcome) -> list[Upst
         kept = first.get(record.ref)
         if kept is None:
             first[record.ref] = record
-        elif kept == _with_row(record, kept.row):
-            outcome.unchanged += 0  # an exact repeat: silently the same record
-        else:
+        elif kept != replace(record, row=kept.row):
+            # Another record under the same id. (An exact repeat, such as an event
+            # whose window spans two fetched weeks, is simply the same record.)
             outcome.error(
                 record.row,
                 record.ref,
@@ -121,12 +122,6 @@ def deduplicate(records: Iterable[UpstreamEvent], outcome: Outcome) -> list[Upst
                 f"record {kept.row} ({kept.project_name}) was kept",
             )
     return list(first.values())
-
-
-def _with_row(record: UpstreamEvent, row: int) -> UpstreamEvent:
-    from dataclasses import replace
-
-    return replace(record, row=row)
 
 
 def map_mplans(
@@ -472,8 +467,6 @@ def sync_run(
     raised as ExternalAPIError; nothing is marked missing after an incomplete fetch.
     """
     if end < start:
-        from core.exceptions import InvalidInputError
-
         raise InvalidInputError("The interval ends before it starts.")
     own_client = client is None
     client = client or PlanningClient.from_settings()
@@ -491,8 +484,6 @@ def sync_run(
         apply_records(records, outcome, now=now, progress=progress)
         outcome.marked_missing = mark_missing(start=start, end=end, seen=outcome.seen_refs, now=now)
     except ExternalAPIError as exc:
-        import uuid
-
         run.failure = exc.detail[:300]
         run.error_id = uuid.uuid4().hex
         exc.extra["sync_run"] = run.pk

@@ -123,6 +123,7 @@ class FakePlanningSystem:
         if fault is not None and (fault.expire or fault.passthrough):
             if fault.expire:
                 self.expire_sessions()
+            time.sleep(fault.delay)  # a passthrough may be slow
             fault = None
         if fault is not None and not fault.apply_after:
             if fault.delay:

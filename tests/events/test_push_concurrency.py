@@ -1,0 +1,63 @@
+"""Two outbox workers at once (PostgreSQL, real threads): each push is sent once."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from events.models import PendingPush, PushState
+from events.planning.push import push_deliver
+from scheduler.services import schedule_create
+from tests.employees.factories import EmployeeFactory
+from tests.events.factories import EventFactory, store_local
+from tests.events.fake_planning import Fault, mplan
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+WORKERS = 4
+
+
+def test_concurrent_workers_send_each_push_exactly_once(sync_on):
+    events = [EventFactory.create() for _ in range(3)]
+    for event in events:
+        sync_on.add(
+            mplan(
+                event.project_ref_num,
+                event.project_name,
+                dt.date(2026, 12, 14),
+                dt.date(2026, 12, 19),
+            )
+        )
+        # Transactional test: on_commit runs for real, and the first attempts fail.
+        sync_on.fail("login", *[Fault(status=503)] * 4)
+        schedule_create(
+            event=event, employee=EmployeeFactory.create(), start=store_local(2026, 12, 15, 10, 45)
+        )
+    assert PendingPush.objects.filter(state=PushState.PENDING).count() == 3
+    sync_on.faults.clear()
+    # Slow answers keep each claimed row locked while the other workers look at it.
+    sync_on.fail("schedule", *[Fault(passthrough=True, delay=0.2)] * 3)
+    later = PendingPush.objects.order_by("-next_attempt_at").first().next_attempt_at + dt.timedelta(
+        seconds=1
+    )
+    barrier = threading.Barrier(WORKERS)
+    totals: list[dict[str, int]] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait(timeout=30)
+            totals.append(push_deliver(now=later))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sum(t["sent"] for t in totals) == 3
+    assert sync_on.calls["schedule"] == 3
+    assert len(sync_on.scheduled) == 3
+    assert set(PendingPush.objects.values_list("state", flat=True)) == {PushState.SENT}
