@@ -39,6 +39,7 @@ def seed_upstream(fake, *, events: int, scheduled: int) -> None:
         for i in range(scheduled)
     )
     kinds = ["CORE", "Supervisor", "FREEOSK", "DIGITAL SETUP", "JUICER", "Store Walkthrough"]
+    given = 0  # Core events scheduled upstream so far, each to its own rep
     for i in range(events):
         week = i % WEEKS
         start = FIRST + dt.timedelta(days=7 * week + (i // WEEKS) % 3)
@@ -55,8 +56,9 @@ def seed_upstream(fake, *, events: int, scheduled: int) -> None:
             store=str(8000 + i % 40),
             url=f"https://tools.example.com/{i}",
         )
-        if kind == "CORE" and i // 2 < scheduled:
-            rep = i // 2
+        if kind == "CORE" and given < scheduled:
+            rep = given
+            given += 1
             day = start + dt.timedelta(days=1)
             record.update(
                 condition="Scheduled",
@@ -129,9 +131,10 @@ def main() -> None:
         settings.SYNC_BASE_URL = fake.base_url
         settings.SYNC_USERNAME = USERNAME
         settings.SYNC_PASSWORD = PASSWORD
+        version = connection.cursor().connection.info.server_version
         print(
-            f"PostgreSQL {connection.cursor().connection.info.server_version}; {args.events} events upstream over "
-            f"{WEEKS} weeks, {args.scheduled} of them scheduled upstream",
+            f"PostgreSQL {version}; {args.events} events upstream over {WEEKS} weeks, "
+            f"{args.scheduled} of them scheduled upstream",
             flush=True,
         )
         run_once("first")
