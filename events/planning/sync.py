@@ -221,7 +221,37 @@ def upsert_events(
             )
         outcome.created += len(new)
         outcome.updated += len(changed)
+        _report_schedules_at_risk(changed, {r.ref: r.row for r in batch}, outcome)
         progress("events", min(offset + BATCH_SIZE, total), total)
+
+
+def _report_schedules_at_risk(
+    changed: Sequence[Event], rows: dict[int, int], outcome: Outcome
+) -> None:
+    """A changed event whose live schedule no longer fits (canceled upstream, or its
+    window moved away from the schedule) is reported; the schedule is left for a
+    manager to move or remove. One query per batch, none when nothing changed."""
+    from scheduler.models import Schedule
+
+    if not changed:
+        return
+    by_ref = {e.project_ref_num: e for e in changed}
+    live = Schedule.objects.live().filter(event__project_ref_num__in=list(by_ref))
+    for ref, start in live.values_list("event__project_ref_num", "start"):
+        event = by_ref[ref]
+        local = timezone.localtime(start)
+        if event.condition == EventCondition.CANCELED:
+            reason = f"canceled upstream but scheduled here on {local:%m/%d/%Y %H:%M}"
+        elif not event.start_datetime <= start < event.due_datetime:
+            reason = (
+                f"the planning system moved the window; the schedule on "
+                f"{local:%m/%d/%Y %H:%M} is now outside it"
+            )
+        else:
+            continue
+        outcome.error(
+            rows.get(ref, 0), ref, f"{reason} (kept; reschedule or unschedule it)", kind="conflict"
+        )
 
 
 def _validation_text(exc: ValidationError) -> str:

@@ -377,3 +377,31 @@ def test_supervisor_schedule_is_imported_before_the_core_cascade(sync_on):
         "S-1",
         "S-2",
     ]
+
+
+def test_a_scheduled_event_canceled_or_moved_upstream_is_reported_and_kept(sync_on):
+    from scheduler.services import schedule_create
+
+    _batch(sync_on, 2)
+    _sync()
+    employee = EmployeeFactory.create()
+    for ref in (9100001, 9100002):
+        schedule_create(
+            event=Event.objects.get(project_ref_num=ref),
+            employee=EmployeeFactory.create() if ref == 9100002 else employee,
+            start=store_local(2026, 12, 15, 10, 45),
+        )
+    sync_on.plans[9100001]["condition"] = "Canceled"
+    sync_on.plans[9100002]["startDate"] = "12/16/2026"
+
+    run = _sync()
+
+    assert run.updated == 2
+    reasons = {e["ref"]: e["reason"] for e in run.errors if e["kind"] == "conflict"}
+    assert reasons == {
+        "9100001": "canceled upstream but scheduled here on 12/15/2026 10:45 "
+        "(kept; reschedule or unschedule it)",
+        "9100002": "the planning system moved the window; the schedule on 12/15/2026 10:45 "
+        "is now outside it (kept; reschedule or unschedule it)",
+    }
+    assert Schedule.objects.live().count() == 2
