@@ -279,3 +279,23 @@ def test_event_page_shows_the_push_state(client: Client, manager_user, sync_on):
     assert "Sent to the planning system" in page
     assert "Waiting" in page
     assert PendingPush.objects.get().schedule == result.schedule
+
+
+def test_export_download_runs_constant_queries(client: Client, manager_user):
+    from tests.queries import assert_constant_queries
+    from tests.scheduler.factories import ScheduleFactory
+
+    client.force_login(manager_user)
+
+    def grow() -> None:
+        for day in (15, 16, 17):
+            ScheduleFactory.create(
+                event=EventFactory.create(),
+                employee=EmployeeFactory.create(),
+                start=store_local(2026, 12, day, 10, 45),
+            )
+
+    grow()
+    url = "/planning/export/?date_from=2026-12-01&date_to=2026-12-31"
+    before, _ = count_queries(lambda: client.get(url))
+    assert_constant_queries(lambda: client.get(url), grow, expected=before)
