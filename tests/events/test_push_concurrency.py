@@ -38,9 +38,10 @@ def test_concurrent_workers_send_each_push_exactly_once(sync_on):
     sync_on.faults.clear()
     # Slow answers keep each claimed row locked while the other workers look at it.
     sync_on.fail("schedule", *[Fault(passthrough=True, delay=0.2)] * 3)
-    later = PendingPush.objects.order_by("-next_attempt_at").first().next_attempt_at + dt.timedelta(
-        seconds=1
-    )
+    latest = PendingPush.objects.order_by("-next_attempt_at").values_list(
+        "next_attempt_at", flat=True
+    )[0]
+    later = latest + dt.timedelta(seconds=1)
     barrier = threading.Barrier(WORKERS)
     totals: list[dict[str, int]] = []
 
