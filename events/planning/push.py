@@ -124,7 +124,9 @@ def push_deliver(
 def _deliver_one(pk: int, client: PlanningClient) -> str:
     with transaction.atomic():
         item = (
-            PendingPush.objects.select_for_update(skip_locked=True)
+            # Lock only the outbox row (`of`), never the schedule, event or employee
+            # joined here: the scheduling services lock those, and a send may be slow.
+            PendingPush.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("schedule", "schedule__employee", "event")
             .filter(pk=pk, state=PushState.PENDING)
             .first()

@@ -46,6 +46,7 @@ class Fault:
     apply_after: bool = False  # do the real work, then answer with the fault (slow reply)
     expire: bool = False  # end every session first, then answer as usual
     passthrough: bool = False  # answer as usual (to let earlier calls through)
+    gate: threading.Event | None = None  # passthrough, held until the test opens the gate
 
 
 def mplan(
@@ -93,6 +94,7 @@ class FakePlanningSystem:
         self.login_bodies: list[dict[str, Any]] = []
         self._ids = itertools.count(70001)
         self._lock = threading.Lock()
+        self.held = threading.Event()  # a request is waiting at a gate
         server.expect_request(re.compile(r"^/.*")).respond_with_handler(self.handle)
 
     @property
@@ -120,9 +122,12 @@ class FakePlanningSystem:
         with self._lock:
             self.calls[endpoint] += 1
             fault = self.faults[endpoint].popleft() if self.faults[endpoint] else None
-        if fault is not None and (fault.expire or fault.passthrough):
+        if fault is not None and (fault.expire or fault.passthrough or fault.gate):
             if fault.expire:
                 self.expire_sessions()
+            if fault.gate is not None:
+                self.held.set()
+                fault.gate.wait(timeout=30)
             time.sleep(fault.delay)  # a passthrough may be slow
             fault = None
         if fault is not None and not fault.apply_after:

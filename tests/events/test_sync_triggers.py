@@ -84,7 +84,9 @@ def test_api_sync_upstream_failure_is_a_502_problem_with_error_id(manager_user, 
     assert body["code"] == "external_api_error"
     assert body["error_id"]
     assert "Traceback" not in response.content.decode()
-    assert SyncRun.objects.get().status == SyncRun.Status.FAILED
+    run = SyncRun.objects.get()
+    assert run.status == SyncRun.Status.FAILED
+    assert body["sync_run"] == run.pk  # where the manager finds the recorded failure
 
 
 @pytest.mark.parametrize(
