@@ -275,6 +275,43 @@ def pair_events(records: Sequence[UpstreamEvent], *, progress: Progress = _noop)
 # --- schedules ----------------------------------------------------------------------------
 
 
+def _report_unscheduled_upstream(records: Sequence[UpstreamEvent], outcome: Outcome) -> None:
+    """Events the planning system lists without a schedule while here a live schedule
+    carries a planning-system id (it was there) and has no push waiting: someone
+    unscheduled it upstream. Reported, never undone here. Two queries per batch."""
+    from events.models import PendingPush, PushState
+    from scheduler.models import Schedule
+
+    rows = {r.ref: r.row for r in records}
+    refs = list(rows)
+    for offset in range(0, len(refs), BATCH_SIZE):
+        batch = refs[offset : offset + BATCH_SIZE]
+        live = list(
+            Schedule.objects.live()
+            .filter(event__project_ref_num__in=batch)
+            .exclude(external_schedule_id="")
+            .values_list("pk", "event__project_ref_num", "start", "employee__name")
+        )
+        if not live:
+            continue
+        waiting = set(
+            PendingPush.objects.filter(
+                schedule_id__in=[pk for pk, *_ in live], state=PushState.PENDING
+            ).values_list("schedule_id", flat=True)
+        )
+        for pk, ref, start, name in live:
+            if pk in waiting:
+                continue
+            outcome.error(
+                rows[ref],
+                ref,
+                f"unscheduled in the planning system, still scheduled here for {name} on "
+                f"{timezone.localtime(start):%m/%d/%Y %H:%M} (kept; unschedule it if that is "
+                "right)",
+                kind="conflict",
+            )
+
+
 def import_schedules(
     records: Sequence[UpstreamEvent],
     outcome: Outcome,
@@ -291,17 +328,19 @@ def import_schedules(
     """
     from scheduler.models import ChangeSource, Schedule
     from scheduler.rules import Code, Context
-
-    ALL_CODES = [str(code) for code in Code]
     from scheduler.services import (
         RuleViolationError,
         UnacknowledgedWarningsError,
         schedule_create,
     )
 
+    all_codes = [str(code) for code in Code]
     for record in records:
         if record.schedule_error:
             outcome.error(record.row, record.ref, record.schedule_error, kind="schedule")
+    _report_unscheduled_upstream(
+        [r for r in records if r.schedule is None and not r.schedule_error], outcome
+    )
     wanted = [r for r in records if r.schedule is not None]
     wanted.sort(key=lambda r: (r.event_type != EventType.SUPERVISOR, r.row))
     total = len(wanted)
@@ -382,7 +421,7 @@ def import_schedules(
                     context=Context.MANUAL,
                     # Soft warnings were accepted upstream by whoever scheduled it there;
                     # hard violations refuse whatever is acknowledged.
-                    acknowledge=ALL_CODES,
+                    acknowledge=all_codes,
                 )
             except (RuleViolationError, UnacknowledgedWarningsError) as exc:
                 codes = ", ".join(sorted({str(e.get("code")) for e in exc.errors})) or exc.code

@@ -405,3 +405,39 @@ def test_a_scheduled_event_canceled_or_moved_upstream_is_reported_and_kept(sync_
         "is now outside it (kept; reschedule or unschedule it)",
     }
     assert Schedule.objects.live().count() == 2
+
+
+def test_unscheduled_upstream_is_reported_and_the_local_schedule_kept(sync_on):
+    EmployeeFactory.create(rep_id=424242, name="Rita Rep")
+    _scheduled_plan(sync_on, 424242)
+    _sync()
+    plan = sync_on.plans[9100001]
+    plan.update(scheduleRepID="", scheduleDate="", scheduleEventID="", condition="Unstaffed")
+
+    run = _sync()
+
+    assert run.conflicts == 1
+    assert run.errors[0]["reason"] == (
+        "unscheduled in the planning system, still scheduled here for Rita Rep on "
+        "12/15/2026 10:45 (kept; unschedule it if that is right)"
+    )
+    assert Schedule.objects.live().count() == 1
+
+
+def test_a_schedule_waiting_in_the_outbox_is_not_reported_as_unscheduled(sync_on):
+    from events.models import PendingPush
+
+    employee = EmployeeFactory.create(rep_id=424242)
+    _batch(sync_on, 1)
+    _sync()
+    from scheduler.services import schedule_create
+
+    result = schedule_create(
+        event=Event.objects.get(), employee=employee, start=store_local(2026, 12, 15, 10, 45)
+    )  # on_commit does not run here: the push stays pending
+    Schedule.objects.filter(pk=result.schedule.pk).update(external_schedule_id="70001")
+    assert PendingPush.objects.filter(state="pending").count() == 1
+
+    run = _sync()
+
+    assert run.conflicts == 0
