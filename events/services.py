@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Min, OuterRef, Subquery
 
 from events.models import Event
 from events.types import EventType, event_number
@@ -10,29 +11,36 @@ from events.types import EventType, event_number
 def event_pair_supervisors(*, event_numbers: Iterable[str]) -> int:
     """Pair each Supervisor event with the Core event sharing its 6-digit number.
 
-    Two queries and one bulk update, whatever the number of events. Supervisor events
-    without a Core event stay unpaired; a number shared by several Core events is
-    ambiguous and left alone. Returns how many Supervisor events changed.
+    One UPDATE, whatever the number of events. Supervisor events without a Core event
+    stay unpaired; a number shared by several Core events (or by several Supervisor
+    events, which cannot all pair with one Core event) is ambiguous and left alone.
+    Returns how many Supervisor events changed.
     """
     numbers = {n for n in event_numbers if n}
     if not numbers:
         return 0
-    cores: dict[str, list[int]] = {}
-    for number, pk in Event.objects.filter(
-        event_type=EventType.CORE, event_number__in=numbers
-    ).values_list("event_number", "pk"):
-        cores.setdefault(number, []).append(pk)
-    changed = []
-    for supervisor in Event.objects.filter(
-        event_type=EventType.SUPERVISOR, event_number__in=numbers
-    ).only("pk", "event_number", "core_event_id"):
-        candidates = cores.get(supervisor.event_number, [])
-        core_id = candidates[0] if len(candidates) == 1 else None
-        if core_id is not None and supervisor.core_event_id != core_id:
-            supervisor.core_event_id = core_id
-            changed.append(supervisor)
-    Event.objects.bulk_update(changed, ["core_event"])
-    return len(changed)
+    lone_core = (
+        Event.objects.filter(event_type=EventType.CORE, event_number=OuterRef("event_number"))
+        .order_by()
+        .values("event_number")
+        .annotate(cores=Count("pk"), core=Min("pk"))
+        .filter(cores=1)
+        .values("core")
+    )
+    supervisors_of_number = (
+        Event.objects.filter(event_type=EventType.SUPERVISOR, event_number=OuterRef("event_number"))
+        .order_by()
+        .values("event_number")
+        .annotate(supervisors=Count("pk"))
+        .values("supervisors")
+    )
+    return (
+        Event.objects.filter(event_type=EventType.SUPERVISOR, event_number__in=numbers)
+        .annotate(target=Subquery(lone_core), peers=Subquery(supervisors_of_number))
+        .filter(target__isnull=False, peers=1)
+        .exclude(core_event_id=F("target"))
+        .update(core_event_id=Subquery(lone_core))
+    )
 
 
 @transaction.atomic

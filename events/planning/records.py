@@ -60,11 +60,13 @@ class UpstreamEvent:
     schedule: UpstreamSchedule | None = None
     schedule_error: str = ""
 
-    @property
+    # Computed once per record (cached_property writes the instance dict directly,
+    # which a frozen dataclass allows); not fields, so not part of equality.
+    @functools.cached_property
     def event_type(self) -> str:
         return str(detect_event_type(self.project_name))
 
-    @property
+    @functools.cached_property
     def event_number(self) -> str:
         return event_number(self.project_name)
 
@@ -141,6 +143,11 @@ def _parse_moment(text: str, zone: str) -> dt.datetime | None:
 def parse_store_day(value: Any, name: str) -> dt.datetime:
     """A window bound given as a day (`MM/DD/YYYY`): that day's midnight in store time."""
     moment = parse_store_datetime(value, name)
+    return _midnight(moment, timezone.get_current_timezone_name())
+
+
+@functools.lru_cache(maxsize=8192)
+def _midnight(moment: dt.datetime, zone: str) -> dt.datetime:
     local = timezone.localtime(moment)
     return day_start(local.date()) if local.time() == dt.time.min else moment
 

@@ -142,21 +142,23 @@ def map_mplans(
 # --- events: bulk upsert --------------------------------------------------------------
 
 
-def _values(record: UpstreamEvent, existing: Event | None, now: dt.datetime) -> dict[str, Any]:
+def _values(
+    record: UpstreamEvent, existing: dict[str, Any] | None, now: dt.datetime
+) -> dict[str, Any]:
     """The synced fields as they should be, merging what the source does not say."""
     event_type = record.event_type
-    if existing is not None and existing.project_name == record.project_name:
-        event_type = existing.event_type  # staff may have corrected the detected type
+    if existing is not None and existing["project_name"] == record.project_name:
+        event_type = existing["event_type"]  # staff may have corrected the detected type
     condition = record.condition
     local_follows = condition is None or (
         condition in _LOCAL_CONDITIONS
         and existing is not None
-        and existing.condition in _LOCAL_CONDITIONS
+        and existing["condition"] in _LOCAL_CONDITIONS
     )
     if existing is not None and local_follows:
         # Unstaffed ↔ Scheduled follows the local schedules (which may be waiting in
         # the push outbox); every other upstream condition wins.
-        condition = existing.condition
+        condition = existing["condition"]
     return {
         "project_name": record.project_name,
         "event_number": record.event_number,
@@ -168,11 +170,11 @@ def _values(record: UpstreamEvent, existing: Event | None, now: dt.datetime) -> 
         "due_datetime": record.due_datetime,
         "estimated_minutes": record.estimated_minutes
         if record.estimated_minutes is not None or existing is None
-        else existing.estimated_minutes,
+        else existing["estimated_minutes"],
         "condition": condition or EventCondition.UNSTAFFED,
         "sales_tool_url": record.sales_tool_url
         if record.sales_tool_url is not None
-        else (existing.sales_tool_url if existing is not None else ""),
+        else (existing["sales_tool_url"] if existing is not None else ""),
         "upstream_missing_since": None,
     }
 
@@ -189,15 +191,19 @@ def upsert_events(
     total = len(records)
     for offset in range(0, total, BATCH_SIZE):
         batch = records[offset : offset + BATCH_SIZE]
-        existing = Event.objects.only("pk", "project_ref_num", *SYNCED_FIELDS).in_bulk(
-            [r.ref for r in batch], field_name="project_ref_num"
-        )
+        # Plain values, not model instances: comparing 10,000 rows stays cheap.
+        existing = {
+            row["project_ref_num"]: row
+            for row in Event.objects.filter(project_ref_num__in=[r.ref for r in batch]).values(
+                "project_ref_num", *SYNCED_FIELDS
+            )
+        }
         new: list[Event] = []
         changed: list[Event] = []
         for record in batch:
             old = existing.get(record.ref)
             values = _values(record, old, now)
-            if old is not None and all(getattr(old, k) == v for k, v in values.items()):
+            if old is not None and all(old[k] == v for k, v in values.items()):
                 outcome.unchanged += 1
                 continue
             event = Event(project_ref_num=record.ref, last_synced_at=now, **values)
