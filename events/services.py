@@ -1,8 +1,9 @@
+from collections import Counter
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Min, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from events.models import Event
 from events.types import EventType, event_number
@@ -11,36 +12,41 @@ from events.types import EventType, event_number
 def event_pair_supervisors(*, event_numbers: Iterable[str]) -> int:
     """Pair each Supervisor event with the Core event sharing its 6-digit number.
 
-    One UPDATE, whatever the number of events. Supervisor events without a Core event
-    stay unpaired; a number shared by several Core events (or by several Supervisor
-    events, which cannot all pair with one Core event) is ambiguous and left alone.
-    Returns how many Supervisor events changed.
+    Three queries whatever the number of events: the Core events and the Supervisor
+    events of those numbers, then one UPDATE of the Supervisor events that change (each
+    set to the one Core event of its number by a correlated subquery; a CASE over
+    thousands of ids costs more to build than to run). Supervisor events without a
+    Core event stay unpaired; a number shared by several Core events, or by several
+    Supervisor events (they cannot all pair with one Core event), is ambiguous and
+    left alone. Returns how many Supervisor events changed.
     """
     numbers = {n for n in event_numbers if n}
     if not numbers:
         return 0
-    lone_core = (
-        Event.objects.filter(event_type=EventType.CORE, event_number=OuterRef("event_number"))
-        .order_by()
-        .values("event_number")
-        .annotate(cores=Count("pk"), core=Min("pk"))
-        .filter(cores=1)
-        .values("core")
+    cores: dict[str, list[int]] = {}
+    for number, pk in Event.objects.filter(
+        event_type=EventType.CORE, event_number__in=numbers
+    ).values_list("event_number", "pk"):
+        cores.setdefault(number, []).append(pk)
+    supervisors = list(
+        Event.objects.filter(event_type=EventType.SUPERVISOR, event_number__in=numbers).values_list(
+            "pk", "event_number", "core_event_id"
+        )
     )
-    supervisors_of_number = (
-        Event.objects.filter(event_type=EventType.SUPERVISOR, event_number=OuterRef("event_number"))
-        .order_by()
-        .values("event_number")
-        .annotate(supervisors=Count("pk"))
-        .values("supervisors")
-    )
-    return (
-        Event.objects.filter(event_type=EventType.SUPERVISOR, event_number__in=numbers)
-        .annotate(target=Subquery(lone_core), peers=Subquery(supervisors_of_number))
-        .filter(target__isnull=False, peers=1)
-        .exclude(core_event_id=F("target"))
-        .update(core_event_id=Subquery(lone_core))
-    )
+    per_number = Counter(number for _, number, _ in supervisors)
+    changed = [
+        pk
+        for pk, number, core_event_id in supervisors
+        if len(cores.get(number, [])) == 1
+        and per_number[number] == 1
+        and core_event_id != cores[number][0]
+    ]
+    if not changed:
+        return 0
+    lone_core = Event.objects.filter(
+        event_type=EventType.CORE, event_number=OuterRef("event_number")
+    ).values("pk")[:1]
+    return Event.objects.filter(pk__in=changed).update(core_event_id=Subquery(lone_core))
 
 
 @transaction.atomic
