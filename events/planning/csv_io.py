@@ -22,7 +22,7 @@ from core.dates import days_range
 from core.exceptions import InvalidInputError
 from events.models import SyncRun
 from events.planning.records import CSV_COLUMNS, RecordError, UpstreamEvent, map_csv_row, ref_of
-from events.planning.sync import Outcome, _finish, apply_records
+from events.planning.sync import Outcome, apply_records, finish_run
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ("Project Name", "Project Reference Number", "Start Date/Time", "Due Date/Time")
@@ -93,7 +93,7 @@ def csv_import(
         started_by=by if getattr(by, "is_authenticated", False) else None,
     )
     apply_records(records, outcome, now=now)
-    return outcome, _finish(run, outcome, status=SyncRun.Status.SUCCEEDED)
+    return outcome, finish_run(run, outcome, status=SyncRun.Status.SUCCEEDED)
 
 
 # --- export -------------------------------------------------------------------------------

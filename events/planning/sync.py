@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,23 +22,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import day_start
-from core.exceptions import ApplicationError, ExternalAPIError, InvalidInputError
-from employees.models import Employee
+from core.exceptions import ExternalAPIError, InvalidInputError
 from events.models import Event, EventCondition, SyncRun
 from events.planning.client import PlanningClient
+from events.planning.outcome import BATCH_SIZE, Outcome, Progress, no_progress
 from events.planning.records import (
     RecordError,
-    RowError,
     UpstreamEvent,
     map_mplan,
     ref_of,
 )
+from events.planning.schedules import import_schedules, report_schedules_at_risk
 from events.services import event_pair_supervisors
 from events.types import EventType
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
 FETCH_DAYS = 7  # one getPlanningMplans call per week of the interval
 MAX_ERRORS_STORED = 2000
 
@@ -58,47 +57,6 @@ SYNCED_FIELDS = (
     "upstream_missing_since",
 )
 _LOCAL_CONDITIONS = {EventCondition.UNSTAFFED, EventCondition.SCHEDULED}
-
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class Outcome:
-    """What one sync or import did (or, in a dry run, would do)."""
-
-    fetched: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    conflicts: int = 0
-    schedules_imported: int = 0
-    marked_missing: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    seen_refs: set[int] = field(default_factory=set)
-
-    def error(self, row: int, ref: Any, reason: str, kind: str = "skipped") -> None:
-        self.errors.append(RowError(row=row, ref=str(ref), reason=reason, kind=kind))
-        if kind == "skipped":
-            self.skipped += 1
-        elif kind == "conflict":
-            self.conflicts += 1
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "fetched": self.fetched,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-            "conflicts": self.conflicts,
-            "schedules_imported": self.schedules_imported,
-            "marked_missing": self.marked_missing,
-        }
-
-
-def _noop(stage: str, done: int, total: int) -> None:
-    return None
 
 
 # --- mapping ------------------------------------------------------------------------------
@@ -184,7 +142,7 @@ def upsert_events(
     outcome: Outcome,
     *,
     now: dt.datetime,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> None:
     """Create new events and update changed ones, in batches; unchanged rows are not
     written. Per batch: one read and at most one upsert statement."""
@@ -227,37 +185,8 @@ def upsert_events(
             )
         outcome.created += len(new)
         outcome.updated += len(changed)
-        _report_schedules_at_risk(changed, {r.ref: r.row for r in batch}, outcome)
+        report_schedules_at_risk(changed, {r.ref: r.row for r in batch}, outcome)
         progress("events", min(offset + BATCH_SIZE, total), total)
-
-
-def _report_schedules_at_risk(
-    changed: Sequence[Event], rows: dict[int, int], outcome: Outcome
-) -> None:
-    """A changed event whose live schedule no longer fits (canceled upstream, or its
-    window moved away from the schedule) is reported; the schedule is left for a
-    manager to move or remove. One query per batch, none when nothing changed."""
-    from scheduler.models import Schedule
-
-    if not changed:
-        return
-    by_ref = {e.project_ref_num: e for e in changed}
-    live = Schedule.objects.live().filter(event__project_ref_num__in=list(by_ref))
-    for ref, start in live.values_list("event__project_ref_num", "start"):
-        event = by_ref[ref]
-        local = timezone.localtime(start)
-        if event.condition == EventCondition.CANCELED:
-            reason = f"canceled upstream but scheduled here on {local:%m/%d/%Y %H:%M}"
-        elif not event.start_datetime <= start < event.due_datetime:
-            reason = (
-                f"the planning system moved the window; the schedule on "
-                f"{local:%m/%d/%Y %H:%M} is now outside it"
-            )
-        else:
-            continue
-        outcome.error(
-            rows.get(ref, 0), ref, f"{reason} (kept; reschedule or unschedule it)", kind="conflict"
-        )
 
 
 def _validation_text(exc: ValidationError) -> str:
@@ -267,7 +196,7 @@ def _validation_text(exc: ValidationError) -> str:
     return "; ".join(parts)[:300]
 
 
-def pair_events(records: Sequence[UpstreamEvent], *, progress: Progress = _noop) -> None:
+def pair_events(records: Sequence[UpstreamEvent], *, progress: Progress = no_progress) -> None:
     numbers = {
         r.event_number
         for r in records
@@ -276,185 +205,6 @@ def pair_events(records: Sequence[UpstreamEvent], *, progress: Progress = _noop)
     with transaction.atomic():
         event_pair_supervisors(event_numbers=numbers)
     progress("pairing", 1, 1)
-
-
-# --- schedules ----------------------------------------------------------------------------
-
-
-def _report_unscheduled_upstream(records: Sequence[UpstreamEvent], outcome: Outcome) -> None:
-    """Events the planning system lists without a schedule while here a live schedule
-    carries a planning-system id (it was there) and has no push waiting: someone
-    unscheduled it upstream. Reported, never undone here. Two queries per batch."""
-    from events.models import PendingPush, PushState
-    from scheduler.models import Schedule
-
-    rows = {r.ref: r.row for r in records}
-    refs = list(rows)
-    for offset in range(0, len(refs), BATCH_SIZE):
-        batch = refs[offset : offset + BATCH_SIZE]
-        live = list(
-            Schedule.objects.live()
-            .filter(event__project_ref_num__in=batch)
-            .exclude(external_schedule_id="")
-            .values_list("pk", "event__project_ref_num", "start", "employee__name")
-        )
-        if not live:
-            continue
-        waiting = set(
-            PendingPush.objects.filter(
-                schedule_id__in=[pk for pk, *_ in live], state=PushState.PENDING
-            ).values_list("schedule_id", flat=True)
-        )
-        for pk, ref, start, name in live:
-            if pk in waiting:
-                continue
-            outcome.error(
-                rows[ref],
-                ref,
-                f"unscheduled in the planning system, still scheduled here for {name} on "
-                f"{timezone.localtime(start):%m/%d/%Y %H:%M} (kept; unschedule it if that is "
-                "right)",
-                kind="conflict",
-            )
-
-
-def import_schedules(
-    records: Sequence[UpstreamEvent],
-    outcome: Outcome,
-    *,
-    progress: Progress = _noop,
-) -> None:
-    """Bring upstream schedules in through the scheduling services (source SYNC).
-
-    Matching: API records by the numeric rep id, CSV rows by the employee id. An event
-    that has the same schedule locally is left alone (its planning-system id is stored
-    when missing); one scheduled differently here is a conflict, kept as it is here.
-    A schedule the rules refuse is a conflict too: reported, never forced. Supervisor
-    events come first, so a Core event's cascade finds them taken.
-    """
-    from scheduler.models import ChangeSource, Schedule
-    from scheduler.rules import Code, Context
-    from scheduler.services import (
-        RuleViolationError,
-        UnacknowledgedWarningsError,
-        schedule_create,
-    )
-
-    all_codes = [str(code) for code in Code]
-    for record in records:
-        if record.schedule_error:
-            outcome.error(record.row, record.ref, record.schedule_error, kind="schedule")
-    _report_unscheduled_upstream(
-        [r for r in records if r.schedule is None and not r.schedule_error], outcome
-    )
-    wanted = [r for r in records if r.schedule is not None]
-    wanted.sort(key=lambda r: (r.event_type != EventType.SUPERVISOR, r.row))
-    total = len(wanted)
-    for offset in range(0, total, BATCH_SIZE):
-        batch = wanted[offset : offset + BATCH_SIZE]
-        events = Event.objects.in_bulk([r.ref for r in batch], field_name="project_ref_num")
-        live = {
-            s.event_id: s
-            for s in Schedule.objects.live()
-            .select_related("employee")
-            .filter(event__project_ref_num__in=[r.ref for r in batch])
-        }
-        rep_ids = {r.schedule.rep_id for r in batch if r.schedule and r.schedule.rep_id}
-        external_ids = {
-            r.schedule.employee_external_id
-            for r in batch
-            if r.schedule and r.schedule.employee_external_id
-        }
-        by_rep = Employee.objects.in_bulk(list(rep_ids), field_name="rep_id") if rep_ids else {}
-        by_external = (
-            Employee.objects.in_bulk(list(external_ids), field_name="external_id")
-            if external_ids
-            else {}
-        )
-        ids_to_store: list[Schedule] = []
-        for record in batch:
-            upstream = record.schedule
-            if upstream is None:
-                continue
-            event = events.get(record.ref)
-            if event is None:
-                continue  # the event itself was skipped (and reported)
-            employee = (
-                by_rep.get(upstream.rep_id)
-                if upstream.rep_id
-                else by_external.get(upstream.employee_external_id)
-            )
-            who = (
-                f"rep id {upstream.rep_id}"
-                if upstream.rep_id
-                else f"employee id {upstream.employee_external_id}"
-            )
-            if employee is None:
-                outcome.error(
-                    record.row,
-                    record.ref,
-                    f"schedule not imported: no employee with {who}",
-                    kind="conflict",
-                )
-                continue
-            current = live.get(event.pk)
-            if current is not None:
-                same = current.employee_id == employee.pk and current.start == upstream.start
-                if same:
-                    if (
-                        upstream.external_id
-                        and current.external_schedule_id != upstream.external_id
-                    ):
-                        current.external_schedule_id = upstream.external_id
-                        ids_to_store.append(current)
-                    continue
-                local = timezone.localtime(current.start)
-                outcome.error(
-                    record.row,
-                    record.ref,
-                    f"scheduled here for {current.employee.name} at {local:%m/%d/%Y %H:%M}, "
-                    f"upstream for {employee.name} at "
-                    f"{timezone.localtime(upstream.start):%m/%d/%Y %H:%M}; kept the local one",
-                    kind="conflict",
-                )
-                continue
-            try:
-                result = schedule_create(
-                    event=event,
-                    employee=employee,
-                    start=upstream.start,
-                    source=ChangeSource.SYNC,
-                    context=Context.MANUAL,
-                    # Soft warnings were accepted upstream by whoever scheduled it there;
-                    # hard violations refuse whatever is acknowledged.
-                    acknowledge=all_codes,
-                )
-            except (RuleViolationError, UnacknowledgedWarningsError) as exc:
-                codes = ", ".join(sorted({str(e.get("code")) for e in exc.errors})) or exc.code
-                outcome.error(
-                    record.row,
-                    record.ref,
-                    f"schedule for {employee.name} not imported: breaks {codes}",
-                    kind="conflict",
-                )
-                continue
-            except ApplicationError as exc:
-                outcome.error(
-                    record.row,
-                    record.ref,
-                    f"schedule for {employee.name} not imported: {exc.detail}",
-                    kind="conflict",
-                )
-                continue
-            outcome.schedules_imported += 1
-            if upstream.external_id:
-                result.schedule.external_schedule_id = upstream.external_id
-                ids_to_store.append(result.schedule)
-            if result.supervisor and result.supervisor.schedule is not None:
-                live[result.supervisor.schedule.event_id] = result.supervisor.schedule
-        if ids_to_store:
-            Schedule.objects.bulk_update(ids_to_store, ["external_schedule_id"])
-        progress("schedules", min(offset + BATCH_SIZE, total), total)
 
 
 # --- vanished events ----------------------------------------------------------------------
@@ -484,7 +234,7 @@ def apply_records(
     outcome: Outcome,
     *,
     now: dt.datetime,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> Outcome:
     unique = deduplicate(records, outcome)
     upsert_events(unique, outcome, now=now, progress=progress)
@@ -499,7 +249,7 @@ def fetch_interval(
     start: dt.date,
     end: dt.date,
     outcome: Outcome,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> list[UpstreamEvent]:
     """getPlanningMplans a week at a time; records are numbered across the whole run."""
     chunks = []
@@ -517,7 +267,7 @@ def fetch_interval(
     return mapped
 
 
-def _finish(run: SyncRun, outcome: Outcome, *, status: str) -> SyncRun:
+def finish_run(run: SyncRun, outcome: Outcome, *, status: str) -> SyncRun:
     for name, value in outcome.counts().items():
         setattr(run, name, value)
     run.errors = [e.as_dict() for e in outcome.errors[:MAX_ERRORS_STORED]]
@@ -534,7 +284,7 @@ def sync_run(
     trigger: str,
     by: Any = None,
     client: PlanningClient | None = None,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> SyncRun:
     """Sync the events of the store-local days [start, end]; records and returns the run.
 
@@ -562,13 +312,13 @@ def sync_run(
         run.failure = exc.detail[:300]
         run.error_id = uuid.uuid4().hex
         exc.extra["sync_run"] = run.pk
-        _finish(run, outcome, status=SyncRun.Status.FAILED)
+        finish_run(run, outcome, status=SyncRun.Status.FAILED)
         logger.warning("Sync run %s failed: %s (error id %s)", run.pk, exc.detail, run.error_id)
         raise
     finally:
         if own_client:
             client.close()
-    _finish(run, outcome, status=SyncRun.Status.SUCCEEDED)
+    finish_run(run, outcome, status=SyncRun.Status.SUCCEEDED)
     logger.info("Sync run %s: %s", run.pk, outcome.counts())
     return run
 
