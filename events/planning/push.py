@@ -76,8 +76,21 @@ def outbox_record(*, schedule: Any, action: str, source: str) -> list[PendingPus
             )
         )
     created = PendingPush.objects.bulk_create(rows)
-    transaction.on_commit(_dispatch, robust=True)
+    if not _dispatch_pending():
+        transaction.on_commit(_dispatch, robust=True)
     return created
+
+
+def _dispatch_pending() -> bool:
+    """Whether this transaction already sends after commit, so one approval of many
+    proposals sends once, not once per schedule.
+
+    A callback still queued is one that no rollback has removed: the savepoints it was
+    registered under are either released (no longer undoable) or still open around
+    this point, so undoing them undoes these rows too. Reusing it never loses a send.
+    """
+    queued = getattr(transaction.get_connection(), "run_on_commit", [])
+    return any(func is _dispatch for _, func, *_ in queued)
 
 
 def _dispatch() -> None:

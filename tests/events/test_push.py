@@ -148,21 +148,18 @@ def test_gives_up_after_the_configured_attempts(
     assert (push.state, push.attempts) == (PushState.FAILED, 2)
 
 
-def test_unschedule_and_reschedule_are_pushed_in_order(
-    sync_on, event, employee, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        result = schedule_create(event=event, employee=employee, start=START)
+@pytest.mark.django_db(transaction=True)
+def test_unschedule_and_reschedule_are_pushed_in_order(sync_on, event, employee):
+    # Real commits: each change's on-commit send runs as in production.
+    result = schedule_create(event=event, employee=employee, start=START)
     (first_id,) = sync_on.scheduled
 
-    with django_capture_on_commit_callbacks(execute=True):
-        moved = schedule_reschedule(schedule=result.schedule, start=START + dt.timedelta(hours=1))
+    moved = schedule_reschedule(schedule=result.schedule, start=START + dt.timedelta(hours=1))
     (second_id,) = sync_on.scheduled
     assert sync_on.unscheduled == [first_id]
     assert sync_on.scheduled[second_id]["Start"] == "2026-12-15T11:45:00-05:00"
 
-    with django_capture_on_commit_callbacks(execute=True):
-        schedule_unschedule(schedule=moved.schedule)
+    schedule_unschedule(schedule=moved.schedule)
 
     assert sync_on.scheduled == {}
     assert sync_on.unscheduled == [first_id, second_id]
@@ -203,3 +200,31 @@ def test_configuration_error_is_raised_when_there_is_work(sync_on, settings, eve
 
     assert not isinstance(raised.value, ExternalAPIError)
     assert PendingPush.objects.get().state == PushState.PENDING
+
+
+def test_many_changes_in_one_transaction_send_once_after_commit(
+    sync_on, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    employee = EmployeeFactory.create(rep_id=424242)
+    events = [EventFactory.create() for _ in range(3)]
+    for event in events:
+        sync_on.add(
+            mplan(
+                event.project_ref_num,
+                event.project_name,
+                dt.date(2026, 12, 14),
+                dt.date(2026, 12, 19),
+            )
+        )
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for day, event in zip((15, 16, 17), events, strict=True):
+            schedule_create(
+                event=event, employee=employee, start=store_local(2026, 12, day, 10, 45)
+            )
+
+    assert len(callbacks) == 1
+    assert len(sync_on.scheduled) == 3
+    assert set(PendingPush.objects.values_list("state", flat=True)) == {PushState.SENT}
