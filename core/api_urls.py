@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from employees.api import EmployeeViewSet
-from events.api import EventViewSet
+from events.api import EventViewSet, SyncView
 from scheduler.api import CandidatesView, ScheduleViewSet
 from sessions_ext.urls import api_urlpatterns as sessions_urlpatterns
 
@@ -15,6 +15,7 @@ router.register("schedules", ScheduleViewSet, basename="api-schedule")
 
 urlpatterns = [
     path("events/<int:pk>/candidates/", CandidatesView.as_view(), name="api-event-candidates"),
+    path("sync/", SyncView.as_view(), name="api-sync"),
     *router.urls,
     *sessions_urlpatterns,
 ]

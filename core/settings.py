@@ -338,6 +338,14 @@ SYNC_ENABLED = env.bool("SYNC_ENABLED", default=False)
 SYNC_BASE_URL = env.str("SYNC_BASE_URL", default="")
 SYNC_USERNAME = env.str("SYNC_USERNAME", default="")
 SYNC_PASSWORD = env.str("SYNC_PASSWORD", default="")
+# Planning-system sync tuning (issue 9): per-call timeout, the default interval of a sync
+# (days before / after today), and how often the push outbox retries before giving up.
+SYNC_TIMEOUT_SECONDS = env.float("SYNC_TIMEOUT_SECONDS", default=15.0)
+SYNC_RETRY_ATTEMPTS = env.int("SYNC_RETRY_ATTEMPTS", default=4)
+SYNC_RETRY_BASE_SECONDS = env.float("SYNC_RETRY_BASE_SECONDS", default=0.5)
+SYNC_DAYS_BACK = env.int("SYNC_DAYS_BACK", default=7)
+SYNC_DAYS_AHEAD = env.int("SYNC_DAYS_AHEAD", default=35)
+SYNC_PUSH_MAX_ATTEMPTS = env.int("SYNC_PUSH_MAX_ATTEMPTS", default=8)
 
 EDR_ENABLED = env.bool("EDR_ENABLED", default=False)
 EDR_BASE_URL = env.str("EDR_BASE_URL", default="")

@@ -1,7 +1,9 @@
+from collections import Counter
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from events.models import Event
 from events.types import EventType, event_number
@@ -10,9 +12,13 @@ from events.types import EventType, event_number
 def event_pair_supervisors(*, event_numbers: Iterable[str]) -> int:
     """Pair each Supervisor event with the Core event sharing its 6-digit number.
 
-    Two queries and one bulk update, whatever the number of events. Supervisor events
-    without a Core event stay unpaired; a number shared by several Core events is
-    ambiguous and left alone. Returns how many Supervisor events changed.
+    Three queries whatever the number of events: the Core events and the Supervisor
+    events of those numbers, then one UPDATE of the Supervisor events that change (each
+    set to the one Core event of its number by a correlated subquery; a CASE over
+    thousands of ids costs more to build than to run). Supervisor events without a
+    Core event stay unpaired; a number shared by several Core events, or by several
+    Supervisor events (they cannot all pair with one Core event), is ambiguous and
+    left alone. Returns how many Supervisor events changed.
     """
     numbers = {n for n in event_numbers if n}
     if not numbers:
@@ -22,17 +28,25 @@ def event_pair_supervisors(*, event_numbers: Iterable[str]) -> int:
         event_type=EventType.CORE, event_number__in=numbers
     ).values_list("event_number", "pk"):
         cores.setdefault(number, []).append(pk)
-    changed = []
-    for supervisor in Event.objects.filter(
-        event_type=EventType.SUPERVISOR, event_number__in=numbers
-    ).only("pk", "event_number", "core_event_id"):
-        candidates = cores.get(supervisor.event_number, [])
-        core_id = candidates[0] if len(candidates) == 1 else None
-        if core_id is not None and supervisor.core_event_id != core_id:
-            supervisor.core_event_id = core_id
-            changed.append(supervisor)
-    Event.objects.bulk_update(changed, ["core_event"])
-    return len(changed)
+    supervisors = list(
+        Event.objects.filter(event_type=EventType.SUPERVISOR, event_number__in=numbers).values_list(
+            "pk", "event_number", "core_event_id"
+        )
+    )
+    per_number = Counter(number for _, number, _ in supervisors)
+    changed = [
+        pk
+        for pk, number, core_event_id in supervisors
+        if len(cores.get(number, [])) == 1
+        and per_number[number] == 1
+        and core_event_id != cores[number][0]
+    ]
+    if not changed:
+        return 0
+    lone_core = Event.objects.filter(
+        event_type=EventType.CORE, event_number=OuterRef("event_number")
+    ).values("pk")[:1]
+    return Event.objects.filter(pk__in=changed).update(core_event_id=Subquery(lone_core))
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from core.roles import is_manager
 from events.forms import UnscheduledEventFilter
+from events.planning.selectors import sync_panel
 from events.selectors import (
     DUE_SOON_DAYS,
     day_flags,
@@ -51,6 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "days": days,
             "days_flagged": sum(1 for d in days if d.needs_attention),
             "can_manage": is_manager(request.user),
+            "sync": sync_panel(),
         },
     )
 

@@ -28,6 +28,7 @@ from core.dates import local_date
 from core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from employees.models import Employee, JobTitle, RotationKind
 from events.models import Event, EventCondition
+from events.planning.push import outbox_record
 from events.types import EventType, supervisor_offset
 from scheduler.models import ChangeSource, Schedule, ScheduleAction, ScheduleChange
 from scheduler.rules import Context, Violation, check
@@ -169,6 +170,8 @@ def _audit(
         after=None if schedule.unscheduled_at else _snapshot_of(schedule),
         note=note,
     )
+    # Planning-system push outbox (issue 9): same transaction; no-op unless sync is on.
+    outbox_record(schedule=schedule, action=action, source=source)
 
 
 def _place(schedule: Schedule, start: dt.datetime) -> None:

@@ -82,7 +82,13 @@ MAX_EXAMPLES = 25
 # a schema-valid request answered 400 fails the run unless the problem is one of these
 # refusals. Any other 400 (a format, length, range or type error on a value the schema
 # allows) is a disagreement between schema and server, as before.
-DOMAIN_REFUSALS = {"invalid_credentials", "rule_violation", "unacknowledged_warnings"}
+# `sync_disabled`: POST /api/v1/sync/ while the sync feature is off (as in this run).
+DOMAIN_REFUSALS = {
+    "invalid_credentials",
+    "rule_violation",
+    "unacknowledged_warnings",
+    "sync_disabled",
+}
 DOMAIN_FIELD_ERRORS = {
     "does_not_exist": "an id in the body names no row",
     "wrong_password": "the password re-entered is not the user's (revoke-others)",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from core.roles import is_manager
 from events.models import Event
+from events.planning.selectors import push_state_of
 from events.selectors import event_list
 from events.types import EventType
 from scheduler.forms import ACKNOWLEDGE_CHOICES, ChangeForm, WhenForm, slots_for, store_start
@@ -200,6 +201,7 @@ def render_event(
             "live": live,
             "paired": paired,
             "paired_schedule": live_schedule_of(paired.pk if paired is not None else None),
+            "push": push_state_of(live.pk if live is not None else None),
             "first_day": first_day,
             "last_day": last_day,
             "duration_minutes": int(event.duration.total_seconds() // 60),

@@ -100,6 +100,18 @@ def test_pairing_by_shared_event_number() -> None:
     assert event_pair_supervisors(event_numbers=["606034", "606099"]) == 0
 
 
+def test_pairing_leaves_a_number_shared_by_two_supervisors_alone() -> None:
+    core = EventFactory.create(project_name="606034-CORE-Super Pretzel")
+    for suffix in ("", " (repeat)"):
+        EventFactory.create(
+            project_name=f"606034-Supervisor-Super Pretzel{suffix}",
+            event_type=EventType.SUPERVISOR,
+        )
+    # Both cannot pair with the one Core event (one-to-one): neither is, and no error.
+    assert event_pair_supervisors(event_numbers=["606034"]) == 0
+    assert not Event.objects.filter(core_event=core).exists()
+
+
 def test_pairing_leaves_ambiguous_numbers_alone() -> None:
     EventFactory.create(project_name="606034-CORE-Super Pretzel")
     EventFactory.create(project_name="606034-CORE-Super Pretzel (repeat)")
@@ -119,7 +131,7 @@ def test_pairing_runs_a_constant_number_of_queries(django_assert_num_queries: An
             project_name=f"{700000 + n}-Supervisor-Product {n}", event_type=EventType.SUPERVISOR
         )
         numbers.append(str(700000 + n))
-    # select cores, select supervisors, one bulk update (in a savepoint-free UPDATE).
+    # select cores, select supervisors, one UPDATE of the ones that change.
     with django_assert_num_queries(3):
         assert event_pair_supervisors(event_numbers=numbers) == 20
 
