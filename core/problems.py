@@ -172,9 +172,23 @@ def problem_for(exc: BaseException) -> Problem:
                 "The change conflicts with data that already exists or was just changed."
             )
         )
+    if isinstance(exc, DatabaseError) and _rolled_back_for_concurrency(exc):
+        return problem_for(
+            app_exceptions.ConflictError(
+                "Another change to the same data ran at the same time; nothing was saved. "
+                "Try again."
+            )
+        )
     if isinstance(exc, DatabaseError):
         return problem_for(app_exceptions.DatabaseFailureError())
     return problem_for(app_exceptions.ApplicationError())
+
+
+def _rolled_back_for_concurrency(exc: DatabaseError) -> bool:
+    """PostgreSQL aborted the transaction because of a concurrent one (SQLSTATE class
+    40: deadlock detected, serialization failure): the client may simply retry."""
+    sqlstate = getattr(exc.__cause__, "sqlstate", None) or ""
+    return sqlstate.startswith("40")
 
 
 def attach_to_request(problem: Problem, request: HttpRequest | None) -> None:
