@@ -250,7 +250,7 @@ class AutoProposalInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["event", "employee", "start", "status", "outcome"]
-    readonly_fields = fields
+    readonly_fields = ["event", "employee", "start", "status", "outcome"]
     show_change_link = True
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

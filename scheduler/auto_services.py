@@ -389,19 +389,20 @@ def proposal_update(
     proposal.full_clean()
     proposal.save()
     moved = proposal.start + auto.supervisor_offset()
+    snapshot.add_booking(
+        new_employee.pk,
+        Booking(
+            -proposal.event_id,
+            proposal.event_id,
+            proposal.event.project_name,
+            proposal.event.event_type,
+            proposal.start,
+            proposal.end,
+        ),
+    )
+    people = Employee.objects.in_bulk([s.employee_id for s in supervisors if s.employee_id])
     for supervisor in supervisors:
-        snapshot.add_booking(
-            new_employee.pk,
-            Booking(
-                -proposal.event_id,
-                proposal.event_id,
-                proposal.event.project_name,
-                proposal.event.event_type,
-                proposal.start,
-                proposal.end,
-            ),
-        )
-        person = Employee.objects.get(pk=supervisor.employee_id)
+        person = people[supervisor.employee_id or 0]
         found = check(
             event=event_facts(supervisor.event),
             employee=employee_facts(person),

@@ -7,6 +7,8 @@ a signed-in user, every change a manager. Views parse, call a service, and rende
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,7 +43,7 @@ class AutoRunForm(forms.Form):
     first_day = forms.DateField(label="From", widget=DateInput)
     last_day = forms.DateField(label="To", widget=DateInput)
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, last = data.get("first_day"), data.get("last_day")
         if first and last and last < first:

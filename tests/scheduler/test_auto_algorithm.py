@@ -246,7 +246,7 @@ def test_every_placement_passes_the_rules_engine_on_its_own() -> None:
 
 def assert_no_hard_violations(
     plan: auto.Plan, events: list, people: list, base: Snapshot | None = None
-) -> None:  # type: ignore[type-arg]
+) -> None:
     """Check each placement against every other one and the live bookings, afresh."""
     from scheduler.rules import Booking
 

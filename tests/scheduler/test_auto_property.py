@@ -19,7 +19,7 @@ TYPES = [t for t in EventType.values if t != EventType.SUPERVISOR]
 
 
 @st.composite
-def instances(draw: st.DrawFn) -> tuple[auto.Problem, list, list]:  # type: ignore[type-arg]
+def instances(draw: st.DrawFn) -> tuple[auto.Problem, list, list]:
     people = [
         person(
             f"P{i}",
@@ -62,14 +62,14 @@ def instances(draw: st.DrawFn) -> tuple[auto.Problem, list, list]:  # type: igno
         built.snapshot.holiday_dates[day(draw(st.integers(0, 6)))] = "Holiday"
     for who in people:
         if draw(st.booleans()):
-            first = day(draw(st.integers(0, 6)))
-            built.snapshot.time_off.setdefault(who.id, []).append((first, first, "Off"))
+            off = day(draw(st.integers(0, 6)))
+            built.snapshot.time_off.setdefault(who.id, []).append((off, off, "Off"))
     return built, [*events, *pairs.values()], people
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
-def test_no_proposal_ever_has_a_hard_violation(instance: tuple) -> None:  # type: ignore[type-arg]
+def test_no_proposal_ever_has_a_hard_violation(instance: tuple) -> None:
     built, events, people = instance
     plan = auto.solve(built)
     assert_no_hard_violations(plan, events, people, base=built.snapshot)

@@ -108,7 +108,7 @@ def test_approval_creates_schedules_through_the_services_with_source_auto(
 
 
 def test_a_stale_proposal_is_refused_alone() -> None:
-    first, second = _people(2)
+    _people(2)
     a, b = _core(), _core()
     run = _run()
     taken = AutoProposal.objects.get(run=run, event=a)
