@@ -160,6 +160,8 @@ class _Solver:
         # One snapshot per day holding only the bookings of that day and the days either
         # side (all the rules can see): the same answers, far less to look through.
         self._days: dict[dt.date, Snapshot] = {}
+        # Every booking change, so a failed repair can be undone exactly.
+        self.journal: list[tuple[str, Placement]] = []
 
     def day_snapshot(self, day: dt.date) -> Snapshot:
         found = self._days.get(day)
@@ -238,11 +240,14 @@ class _Solver:
                 self.by_load(e for e in baristas if e.id != juicer),
             ]
         if event_type == EventType.CORE:
+            # The day's rotation people come last: the Juicer may juice, the Primary Lead
+            # takes Freeosk, digital and Supervisor events.
             return [
-                self.by_load(leads),
+                self.by_load(e for e in leads if e.id != primary),
                 self.by_load(e for e in baristas if e.id != juicer and not self.juicing(e.id, day)),
                 self.by_load(titles[JobTitle.EVENT_SPECIALIST]),
                 [e for e in baristas if e.id == juicer and not self.juicing(e.id, day)],
+                [e for e in leads if e.id == primary],
             ]
         primary_lead = [e for e in (*leads, *supervisors) if e.id == primary]
         if event_type == EventType.SUPERVISOR:
@@ -258,7 +263,9 @@ class _Solver:
 
     # --- booking in memory -------------------------------------------------------------
 
-    def book(self, placement: Placement) -> None:
+    def book(self, placement: Placement, *, journal: bool = True) -> None:
+        if journal:
+            self.journal.append(("book", placement))
         facts = self._facts(placement.event_id)
         booking = Booking(
             -placement.event_id,
@@ -277,8 +284,10 @@ class _Solver:
         local = placement.start.astimezone(self.tz).time()
         self.slot_use[(day, facts.event_type, local)] += 1
 
-    def unbook(self, event_id: int) -> Placement:
+    def unbook(self, event_id: int, *, journal: bool = True) -> Placement:
         placement = self.plan.placements.pop(event_id)
+        if journal:
+            self.journal.append(("unbook", placement))
         facts = self._facts(event_id)
         for snapshot in (self.snapshot, *self._days.values()):
             bookings = snapshot.bookings.get(placement.employee_id)
@@ -377,7 +386,13 @@ class _Solver:
         slots = self.p.slots[event_type]
         return sorted(slots, key=lambda t: (self.slot_use[(day, event_type, t)], t))
 
-    def place(self, event: AutoEvent, failures: Counter[str] | None = None) -> bool:
+    def place(
+        self,
+        event: AutoEvent,
+        failures: Counter[str] | None = None,
+        *,
+        supervisor_required: bool = False,
+    ) -> bool:
         """Place `event` (and its paired Supervisor) on its best option; False if none."""
         facts = event.facts
         if event.fixed_start is not None:
@@ -392,7 +407,8 @@ class _Solver:
             return True
         paired = event.supervisor is not None
         # With a paired Supervisor: first only options where it fits too, then without.
-        for with_supervisor in (True, False) if paired else (False,):
+        passes = (True,) if supervisor_required else (True, False)
+        for with_supervisor in passes if paired else (False,):
             for day in event.days:
                 for time in self.ordered_slots(day, facts.event_type):
                     start = self.start_at(day, time)
@@ -533,16 +549,40 @@ class _Solver:
 
     def repair(self, events: list[AutoEvent]) -> None:
         """Each event left over may take an option held by one proposal of this run,
-        when that proposal (with its Supervisor) can be placed again elsewhere."""
+        when that proposal (with its Supervisor) can be placed again elsewhere. Then a
+        Core event placed without its Supervisor tries again where both fit."""
         by_id = {e.facts.id: e for e in events}
-        for event in events:
-            if event.facts.id not in self.plan.unplaced or not event.days:
-                continue
-            if event.core_missing:
-                continue
-            if self._repair_one(event, by_id, limit=4):
-                self.plan.unplaced.pop(event.facts.id, None)
-                self.plan.repaired += 1
+        for _round in range(2):
+            progress = False
+            for event in events:
+                if event.facts.id not in self.plan.unplaced or not event.days:
+                    continue
+                if event.core_missing:
+                    continue
+                if self._repair_one(event, by_id, limit=10):
+                    self.plan.unplaced.pop(event.facts.id, None)
+                    self.plan.repaired += 1
+                    progress = True
+            for event in events:
+                if (
+                    event.supervisor is not None
+                    and event.facts.id in self.plan.placements
+                    and event.supervisor.id not in self.plan.placements
+                    and self._replace_with_supervisor(event)
+                ):
+                    self.plan.repaired += 1
+                    progress = True
+            if not progress:
+                break
+
+    def _replace_with_supervisor(self, event: AutoEvent) -> bool:
+        """Move a Core event placed alone to an option where its Supervisor fits too."""
+        mark = len(self.journal)
+        self._take_off(event)
+        if self.place(event, supervisor_required=True):
+            return True
+        self.rollback(mark)
+        return False
 
     def _blockers(self, event: AutoEvent) -> list[int]:
         """Proposals of this run that stand in the way of `event`, most often first."""
@@ -577,27 +617,53 @@ class _Solver:
                     seen[-int(blocking.pop())] += 1  # type: ignore[arg-type]
         return [event_id for event_id, _ in seen.most_common()]
 
-    def _repair_one(self, event: AutoEvent, by_id: dict[int, AutoEvent], *, limit: int) -> bool:
+    def _repair_one(
+        self,
+        event: AutoEvent,
+        by_id: dict[int, AutoEvent],
+        *,
+        limit: int,
+        depth: int = 2,
+        moving: frozenset[int] = frozenset(),
+    ) -> bool:
+        """Place `event` by moving one proposal in its way (which may in turn move one
+        more, `depth`); keep the change only when more events end up placed."""
+        moving = moving | {event.facts.id}
         for blocker_id in self._blockers(event)[:limit]:
             placement = self.plan.placements.get(blocker_id)
             if placement is None:
                 continue
             owner_id = placement.with_core or blocker_id
             owner = by_id.get(owner_id)
-            if owner is None:
+            if owner is None or owner_id in moving:
                 continue
             before = len(self.plan.placements)
-            saved = self._take_off(owner)
-            if self.place(event) and self.place(owner) and len(self.plan.placements) > before:
-                for placed in (event, owner):
-                    self.plan.unplaced.pop(placed.facts.id, None)
+            mark = len(self.journal)
+            self._take_off(owner)
+            if (
+                self.place(event)
+                and (
+                    self.place(owner)
+                    or (
+                        depth > 1
+                        and self._repair_one(owner, by_id, limit=3, depth=depth - 1, moving=moving)
+                    )
+                )
+                and len(self.plan.placements) > before
+            ):
+                self.plan.unplaced.pop(event.facts.id, None)
                 return True
-            # Undo: take off whatever was placed, put the saved placements back.
-            for done in (event, owner):
-                self._take_off(done)
-            for saved_placement in saved:
-                self.book(saved_placement)
+            self.rollback(mark)
         return False
+
+    def rollback(self, mark: int) -> None:
+        """Undo every booking change made since the journal was `mark` long."""
+        while len(self.journal) > mark:
+            op, placement = self.journal.pop()
+            if op == "book":
+                self.unbook(placement.event_id, journal=False)
+            else:
+                self.book(placement, journal=False)
 
     def _take_off(self, event: AutoEvent) -> list[Placement]:
         taken = []
