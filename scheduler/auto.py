@@ -16,13 +16,18 @@ Order and preferences:
   the Core slots (the least used slot of the day first), digital events over theirs;
 - who, in tiers, the least loaded (minutes in the horizon) first inside a tier:
   Juicer → the rotation's Juicer, then other Juicer Baristas; Core → Leads, Juicer
-  Baristas not juicing that day, Specialists, then the day's rotation Juicer if no
-  Juicer event took them; Freeosk, digital and Other → the Primary Lead, other Leads,
-  Club Supervisors; Supervisor (paired, inline with its Core at Core start + offset)
-  → Club Supervisors, then the Primary Lead, as the live cascade does;
+  Baristas not juicing that day, Specialists, then the day's rotation Juicer (if no
+  Juicer event took them) and the day's Primary Lead (kept free for Freeosk, digital
+  and Supervisor events when others can work the Core); Freeosk, digital and Other →
+  the Primary Lead, other Leads, Club Supervisors; Supervisor (paired, inline with its
+  Core at Core start + offset) → Club Supervisors, then the Primary Lead, as the live
+  cascade does;
 - inside a tier an option without warnings beats one with warnings.
-Then a repair pass: an event left over may take an option held by one of the run's own
-proposals when that proposal can move elsewhere (never a live schedule).
+Then a repair pass (two rounds): an event left over may take an option held by one of
+the run's own proposals when that proposal can move elsewhere, itself moving one more
+if needed (every change is journaled and undone unless more events end up placed); a
+Core event placed without its Supervisor moves to an option where both fit. Live
+schedules are never moved.
 """
 
 from __future__ import annotations
@@ -640,19 +645,26 @@ class _Solver:
             before = len(self.plan.placements)
             mark = len(self.journal)
             self._take_off(owner)
-            if (
-                self.place(event)
-                and (
-                    self.place(owner)
-                    or (
-                        depth > 1
-                        and self._repair_one(owner, by_id, limit=3, depth=depth - 1, moving=moving)
-                    )
+            if self.place(event):
+                moved = self.place(owner) or (
+                    depth > 1
+                    and self._repair_one(owner, by_id, limit=3, depth=depth - 1, moving=moving)
                 )
-                and len(self.plan.placements) > before
-            ):
-                self.plan.unplaced.pop(event.facts.id, None)
-                return True
+                # Even when the proposal in the way finds no other place, the swap stands
+                # if more events are placed (a Core event with its Supervisor for one
+                # Juicer event): the one left out is reported with the reason.
+                if len(self.plan.placements) > before:
+                    self.plan.unplaced.pop(event.facts.id, None)
+                    if not moved:
+                        self.plan.unplaced[owner.facts.id] = [
+                            _reason(
+                                "gave_way",
+                                f"Gave way to {event.facts.name} so that more events are "
+                                "placed; no other option was left for it.",
+                                event=event.facts.id,
+                            )
+                        ]
+                    return True
             self.rollback(mark)
         return False
 

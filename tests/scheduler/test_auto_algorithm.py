@@ -101,6 +101,16 @@ def test_core_goes_to_leads_then_baristas_not_juicing_then_specialists() -> None
     assert taken == [lead.id, free_barista.id, specialist.id, juicing.id]
 
 
+def test_core_leaves_the_day_s_primary_lead_for_last() -> None:
+    primary = person("Aaron", "lead")
+    other = person("Zed", "lead")
+    cores = [event(CORE, 0, 0) for _ in range(2)]
+    plan = auto.solve(
+        problem(cores, [primary, other], last=0, rotations={0: {"primary_lead": primary.id}})
+    )
+    assert [plan.placements[c.id].employee_id for c in cores] == [other.id, primary.id]
+
+
 def test_core_skips_a_barista_who_juices_that_day() -> None:
     barista = person("Jo", "barista")
     specialist = person("Sam", "specialist")
@@ -288,3 +298,19 @@ def assert_no_hard_violations(
 
 def test_tz_is_the_store_zone() -> None:
     assert at(0, 10, 45).tzinfo == TZ
+
+
+def test_repair_lets_a_juicer_event_give_way_when_more_events_are_placed() -> None:
+    """One barista: a Juicer event (1 event) or a Core event with its Supervisor (2)."""
+    barista = person("Jo", "barista")
+    boss = person("Cy", "super")
+    juicer = event(EventType.JUICER_SURVEY, 0, 0)
+    core = event(CORE, 0, 0)
+    supervisor = event(EventType.SUPERVISOR, 0, 0)
+    plan = auto.solve(problem([juicer, core], [barista, boss], last=0, pairs={core.id: supervisor}))
+    assert set(plan.placements) == {core.id, supervisor.id}
+    assert plan.unplaced[juicer.id][0]["code"] == "gave_way"
+    greedy = auto.solve(
+        problem([juicer, core], [barista, boss], last=0, pairs={core.id: supervisor}, repair=False)
+    )
+    assert set(greedy.placements) == {juicer.id}
