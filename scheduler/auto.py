@@ -167,6 +167,7 @@ class _Solver:
         self._days: dict[dt.date, Snapshot] = {}
         # Every booking change, so a failed repair can be undone exactly.
         self.journal: list[tuple[str, Placement]] = []
+        self._blocker_cache: dict[int, list[int]] = {}
 
     def day_snapshot(self, day: dt.date) -> Snapshot:
         found = self._days.get(day)
@@ -558,13 +559,14 @@ class _Solver:
         Core event placed without its Supervisor tries again where both fit."""
         by_id = {e.facts.id: e for e in events}
         for _round in range(2):
+            self._blocker_cache = {}
             progress = False
             for event in events:
                 if event.facts.id not in self.plan.unplaced or not event.days:
                     continue
                 if event.core_missing:
                     continue
-                if self._repair_one(event, by_id, limit=10):
+                if self._repair_one(event, by_id, limit=20):
                     self.plan.unplaced.pop(event.facts.id, None)
                     self.plan.repaired += 1
                     progress = True
@@ -590,7 +592,16 @@ class _Solver:
         return False
 
     def _blockers(self, event: AutoEvent) -> list[int]:
-        """Proposals of this run that stand in the way of `event`, most often first."""
+        """Proposals of this run that stand in the way of `event`, most often first.
+
+        Computed once per repair round: only the order of what is tried depends on it;
+        every move is checked again when it is made."""
+        cached = self._blocker_cache.get(event.facts.id)
+        if cached is None:
+            cached = self._blocker_cache[event.facts.id] = self._find_blockers(event)
+        return cached
+
+    def _find_blockers(self, event: AutoEvent) -> list[int]:
         facts = event.facts
         seen: Counter[int] = Counter()
         starts = (
