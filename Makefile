@@ -26,10 +26,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP) ## create the virtualenv and install pinned requirements
 
-run: $(STAMP) ## migrate, seed demo data if the database is empty, serve on 127.0.0.1:8000
+run: $(STAMP) ## migrate, seed demo data if empty, serve on 127.0.0.1:8000 (auto-scheduler on)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	AUTO_SCHEDULER_ENABLED=$${AUTO_SCHEDULER_ENABLED:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## run the whole test suite (PostgreSQL if DATABASE_URL is set, else SQLite)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -353,6 +353,11 @@ EDR_USERNAME = env.str("EDR_USERNAME", default="")
 EDR_PASSWORD = env.str("EDR_PASSWORD", default="")
 
 AUTO_SCHEDULER_ENABLED = env.bool("AUTO_SCHEDULER_ENABLED", default=False)
+# Auto-scheduler (SPEC §4): nothing is proposed before today + buffer days; a run covers
+# this many days by default; without required approval a run applies its own proposals.
+AUTO_SCHEDULER_BUFFER_DAYS = env.int("AUTO_SCHEDULER_BUFFER_DAYS", default=3)
+AUTO_SCHEDULER_HORIZON_DAYS = env.int("AUTO_SCHEDULER_HORIZON_DAYS", default=21)
+AUTO_SCHEDULER_REQUIRE_APPROVAL = env.bool("AUTO_SCHEDULER_REQUIRE_APPROVAL", default=True)
 
 CALENDAR_FEEDS_ENABLED = env.bool("CALENDAR_FEEDS_ENABLED", default=False)
 CALENDAR_FEEDS_SECRET = env.str("CALENDAR_FEEDS_SECRET", default="")

@@ -117,13 +117,16 @@ class EventAdmin(admin.ModelAdmin):
         "duration",
         "paired_with",
         "scheduled_to",
+        "never_auto_schedule",
     ]
     list_select_related = ["core_event", "supervisor_event"]
+    list_editable = ["never_auto_schedule"]
     list_filter = [
         "event_type",
         "condition",
         ScheduledFilter,
         PairingFilter,
+        "never_auto_schedule",
         ("start_datetime", admin.DateFieldListFilter),
         ("due_datetime", admin.DateFieldListFilter),
     ]
@@ -153,6 +156,7 @@ class EventAdmin(admin.ModelAdmin):
         ("Store", {"fields": ["store_number", "store_name", "location_id"]}),
         ("Window", {"fields": ["start_datetime", "due_datetime", "estimated_minutes", "duration"]}),
         ("Pairing", {"fields": ["core_event"]}),
+        ("Auto-scheduler", {"fields": ["never_auto_schedule"]}),
         (
             "Planning system",
             {"fields": ["sales_tool_url", "last_synced_at", "created_at", "updated_at"]},

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.exceptions import ApplicationError
-from scheduler.models import ChangeSource, Schedule, ScheduleChange
+from scheduler.models import AutoProposal, AutoRun, ChangeSource, Schedule, ScheduleChange
 from scheduler.services import (
     schedule_check,
     schedule_create,
@@ -239,4 +239,65 @@ class ScheduleChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- the auto-scheduler ---------------------------------------------------------------
+
+
+class AutoProposalInline(admin.TabularInline):
+    model = AutoProposal
+    extra = 0
+    can_delete = False
+    fields = ["event", "employee", "start", "status", "outcome"]
+    readonly_fields = ["event", "employee", "start", "status", "outcome"]
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AutoProposal]:
+        return super().get_queryset(request).select_related("event", "employee")
+
+
+@admin.register(AutoRun)
+class AutoRunAdmin(admin.ModelAdmin):
+    """Runs are made by the auto-scheduler pages and command; here they are only read."""
+
+    list_display = [
+        "pk",
+        "first_day",
+        "last_day",
+        "status",
+        "placed_count",
+        "unplaced_count",
+        "applied_count",
+        "refused_count",
+        "started_by",
+        "created_at",
+    ]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["started_by"]
+    readonly_fields = [f.name for f in AutoRun._meta.fields]
+    inlines = [AutoProposalInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AutoProposal)
+class AutoProposalAdmin(admin.ModelAdmin):
+    list_display = ["pk", "run", "event", "employee", "start", "status", "outcome"]
+    list_filter = ["status", "run"]
+    list_select_related = ["run", "event", "employee"]
+    search_fields = ["event__project_name", "employee__name"]
+    readonly_fields = [f.name for f in AutoProposal._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -131,3 +131,156 @@ class ScheduleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.event_id} via {self.get_source_display()}"
+
+
+# --- the auto-scheduler (SPEC §4) -------------------------------------------------------
+
+
+class AutoRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    PROPOSED = "proposed", "Ready for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed"
+
+
+class AutoRun(models.Model):
+    """One run of the auto-scheduler over a horizon of days: proposals, never live data.
+
+    Its proposals change nothing until a manager approves them; approval goes through
+    the scheduling services, rule by rule, like a manager scheduling by hand.
+    """
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_day = models.DateField(help_text="First store-local day of the horizon.")
+    last_day = models.DateField(help_text="Last store-local day of the horizon (inclusive).")
+    earliest_day = models.DateField(help_text="Nothing is proposed before this day (buffer).")
+    status = models.CharField(
+        max_length=16, choices=AutoRunStatus.choices, default=AutoRunStatus.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    events_considered = models.PositiveIntegerField(default=0)
+    placed_count = models.PositiveIntegerField(default=0)
+    unplaced_count = models.PositiveIntegerField(default=0)
+    applied_count = models.PositiveIntegerField(default=0)
+    refused_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="autorun_last_after_first"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AutoRunStatus.values), name="autorun_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Auto-run #{self.pk} {self.first_day:%Y-%m-%d}..{self.last_day:%Y-%m-%d}"
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 100 if self.is_finished else 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (AutoRunStatus.QUEUED, AutoRunStatus.RUNNING)
+
+    @property
+    def is_open(self) -> bool:
+        """Its proposals can still be edited, approved or rejected."""
+        return self.status == AutoRunStatus.PROPOSED
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    UNPLACED = "unplaced", "Could not place"
+    DROPPED = "dropped", "Dropped"
+    APPLIED = "applied", "Applied"
+    REFUSED = "refused", "Refused at approval"
+    REJECTED = "rejected", "Rejected"
+
+
+class AutoProposal(models.Model):
+    """One event of a run: who and when it proposes, or why it could not place it."""
+
+    run = models.ForeignKey(AutoRun, on_delete=models.CASCADE, related_name="proposals")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="auto_proposals")
+    employee = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    # A Supervisor event proposed with its Core event: approval schedules it through the
+    # Core event's cascade, so it follows its Core proposal and is not edited on its own.
+    with_core = models.ForeignKey(
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="For a Supervisor event: the Core event it is proposed with.",
+    )
+    status = models.CharField(
+        max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    # Rule violations as the rules engine reports them ({code, severity, message, details}):
+    # for a proposal, its warnings (never a hard one); for an unplaced event, why not.
+    warnings = models.JSONField(default=list, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    outcome = models.CharField(max_length=300, blank=True, help_text="What approval did.")
+    schedule = models.ForeignKey(
+        Schedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order the run decided in.")
+
+    class Meta:
+        ordering = ["start", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "event"], name="autoproposal_one_per_event"),
+            models.CheckConstraint(
+                condition=Q(status__in=ProposalStatus.values), name="autoproposal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="unplaced")
+                | Q(employee__isnull=False, start__isnull=False, end__isnull=False),
+                name="autoproposal_placed_has_who_and_when",
+            ),
+        ]
+        indexes = [models.Index(fields=["run", "status"], name="autoproposal_run_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id} · event {self.event_id} · {self.get_status_display()}"
+
+    @property
+    def is_placed(self) -> bool:
+        return self.status != ProposalStatus.UNPLACED

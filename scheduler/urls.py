@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import path, register_converter
 
 from scheduler import views
+from scheduler.views import auto as auto_views
 
 
 class IsoDayConverter:
@@ -45,4 +46,17 @@ urlpatterns = [
         name="schedule-reschedule",
     ),
     path("schedules/trade/", views.schedule_trade_view, name="schedule-trade"),
+    # The auto-scheduler (SPEC §4)
+    path("auto/", auto_views.auto_run_list_view, name="auto-runs"),
+    path("auto/start/", auto_views.auto_run_start_view, name="auto-run-start"),
+    path("auto/<int:pk>/", auto_views.auto_run_view, name="auto-run"),
+    path("auto/<int:pk>/progress/", auto_views.auto_run_progress, name="auto-run-progress"),
+    path("auto/<int:pk>/approve/", auto_views.auto_run_approve_view, name="auto-run-approve"),
+    path("auto/<int:pk>/reject/", auto_views.auto_run_reject_view, name="auto-run-reject"),
+    path(
+        "auto/proposals/<int:pk>/update/",
+        auto_views.proposal_update_view,
+        name="auto-proposal-update",
+    ),
+    path("auto/proposals/<int:pk>/drop/", auto_views.proposal_drop_view, name="auto-proposal-drop"),
 ]

@@ -1,0 +1,56 @@
+"""The auto-scheduler in a real Chromium: start a run, watch the progress bar update
+itself, review and approve; axe-core finds no serious violation on the pages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Page, expect
+
+from scheduler.auto_services import auto_run_execute, auto_run_start
+from scheduler.models import AutoRun, Schedule
+from tests.browser.axe import AxeResult
+from tests.browser.conftest import World, sign_in
+from tests.browser.test_accessibility import assert_no_serious_violations, check_here
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def enabled(settings: Any) -> None:
+    settings.AUTO_SCHEDULER_ENABLED = True
+
+
+def test_a_manager_runs_reviews_and_approves(page: Page, manager: User, world: World) -> None:
+    sign_in(page, manager, next_url="/auto/")
+    results: dict[str, AxeResult] = {}
+    check_here(page, "auto-scheduler runs", results)
+    page.get_by_role("button", name="Propose schedules").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Auto-scheduler run #")
+    expect(page.locator("#result-title")).to_be_visible()
+    run = AutoRun.objects.get()
+    assert run.placed_count > 0
+    check_here(page, "auto-scheduler review", results)
+    assert_no_serious_violations(results)
+    before = Schedule.objects.live().count()
+    page.get_by_role("button", name=re.compile("^Approve all")).click()
+    expect(page.locator(".messages")).to_contain_text(f"Approved: {run.placed_count} scheduled.")
+    assert Schedule.objects.live().count() > before
+    assert world.day
+
+
+def test_the_progress_bar_follows_a_run_in_the_background(
+    page: Page, manager: User, world: World
+) -> None:
+    # A queued run, as the database backend leaves it until a worker picks it up.
+    run = auto_run_start(first_day=world.day, last_day=world.day, enqueue=False)
+    sign_in(page, manager, next_url=f"/auto/{run.pk}/")
+    expect(page.locator("#run-progress progress")).to_be_visible()
+    expect(page.locator("[data-progress-text]")).to_have_text("0 of 0 events (0%)")
+    auto_run_execute(run_id=run.pk)  # the "worker"
+    # The page polls, sees the run finished and reloads itself with the result.
+    expect(page.locator("#result-title")).to_be_visible(timeout=15_000)
+    expect(page.locator("#run-progress")).to_have_count(0)
