@@ -8,6 +8,7 @@ human `detail`; an instance may carry a specific detail and structured `errors`.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,6 +29,9 @@ class ApplicationError(Exception):
     ) -> None:
         self.detail = detail or self.default_detail
         self.code = code or type(self).code
+        # The problem document's error_id: known when raised, so a service can record it
+        # (a failed sync run) and the log line and the client see the same id.
+        self.error_id = uuid.uuid4().hex
         self.errors = [dict(e) for e in errors] if errors else []
         self.extra = dict(extra or {})
         super().__init__(self.detail)

@@ -142,6 +142,7 @@ def problem_for(exc: BaseException) -> Problem:
             detail=exc.detail,
             errors=exc.errors,
             extra=exc.extra,
+            error_id=exc.error_id,
         )
     if isinstance(exc, drf_exceptions.APIException):
         return _drf_problem(exc)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -310,7 +309,7 @@ def sync_run(
         outcome.marked_missing = mark_missing(start=start, end=end, seen=outcome.seen_refs, now=now)
     except ExternalAPIError as exc:
         run.failure = exc.detail[:300]
-        run.error_id = uuid.uuid4().hex
+        run.error_id = exc.error_id  # the same id as the 502 problem and its log line
         exc.extra["sync_run"] = run.pk
         finish_run(run, outcome, status=SyncRun.Status.FAILED)
         logger.warning("Sync run %s failed: %s (error id %s)", run.pk, exc.detail, run.error_id)

@@ -87,6 +87,7 @@ def test_api_sync_upstream_failure_is_a_502_problem_with_error_id(manager_user, 
     run = SyncRun.objects.get()
     assert run.status == SyncRun.Status.FAILED
     assert body["sync_run"] == run.pk  # where the manager finds the recorded failure
+    assert run.error_id == body["error_id"]
 
 
 @pytest.mark.parametrize(
