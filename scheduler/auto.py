@@ -620,6 +620,9 @@ class _Solver:
             self._blocker_cache = {}
             progress = False
             for event in events:
+                if event.facts.id in self.plan.placements:
+                    self.plan.unplaced.pop(event.facts.id, None)
+                    continue
                 if event.facts.id not in self.plan.unplaced or not event.days:
                     continue
                 if event.core_missing:
@@ -713,6 +716,8 @@ class _Solver:
                 continue
             before = len(self.plan.placements)
             mark = len(self.journal)
+            # What is reported as left out is undone with the bookings.
+            unplaced = dict(self.plan.unplaced)
             self._take_off(owner)
             if self.place(event):
                 moved = self.place(owner) or (
@@ -735,6 +740,7 @@ class _Solver:
                         ]
                     return True
             self.rollback(mark)
+            self.plan.unplaced = unplaced
         return False
 
     def rollback(self, mark: int) -> None:

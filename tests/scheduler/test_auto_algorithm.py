@@ -243,6 +243,32 @@ def test_repair_moves_a_proposal_of_the_run_to_make_room() -> None:
     assert not repaired.unplaced
 
 
+def test_a_repair_undone_leaves_no_event_reported_as_given_way() -> None:
+    """Regression: a repair tried and undone used to leave a "gave way" reason behind
+    for a proposal that was placed again, and a later repair of that placed event then
+    lost it. Two Baristas, three Core events, one with a Supervisor: the paired one
+    takes a Barista's day (two events for one), and nothing is lost or reported twice."""
+    ann = person("Ann", "barista")
+    bea = person("Bea", "barista")
+    sue = person("Sue", "super")
+    first, second, paired = event(CORE), event(CORE), event(CORE)
+    supervisor = event(EventType.SUPERVISOR)
+    built = problem(
+        [first, second, paired], [ann, bea, sue], last=0, pairs={paired.id: supervisor}
+    )
+    plan = auto.solve(built)
+    assert len(plan.placements) == 3
+    assert {paired.id, supervisor.id} <= set(plan.placements)
+    assert plan.placements[supervisor.id].employee_id == sue.id
+    everything = {first.id, second.id, paired.id, supervisor.id}
+    assert set(plan.placements) | set(plan.unplaced) == everything
+    assert not set(plan.placements) & set(plan.unplaced)
+    [(left_out, reasons)] = plan.unplaced.items()
+    assert left_out in {first.id, second.id}
+    assert reasons[0]["code"] == "gave_way"
+    assert_no_hard_violations(plan, [first, second, paired, supervisor], [ann, bea, sue])
+
+
 def test_every_placement_passes_the_rules_engine_on_its_own() -> None:
     people = [
         person(f"P{i}", t) for i, t in enumerate(["lead", "super", "barista", "specialist"] * 2)

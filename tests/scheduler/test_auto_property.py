@@ -81,6 +81,7 @@ def test_no_proposal_ever_has_a_hard_violation(instance: tuple) -> None:
     assert_no_hard_violations(plan, events, people, base=built.snapshot)
     # Every event is either placed or reported with reasons, never both.
     assert not set(plan.placements) & set(plan.unplaced)
+    assert set(plan.placements) | set(plan.unplaced) == {e.id for e in events}
     for reasons in plan.unplaced.values():
         assert reasons and all(r["code"] and r["message"] for r in reasons)
     assert TZ is not None
