@@ -253,9 +253,7 @@ def test_a_repair_undone_leaves_no_event_reported_as_given_way() -> None:
     sue = person("Sue", "super")
     first, second, paired = event(CORE), event(CORE), event(CORE)
     supervisor = event(EventType.SUPERVISOR)
-    built = problem(
-        [first, second, paired], [ann, bea, sue], last=0, pairs={paired.id: supervisor}
-    )
+    built = problem([first, second, paired], [ann, bea, sue], last=0, pairs={paired.id: supervisor})
     plan = auto.solve(built)
     assert len(plan.placements) == 3
     assert {paired.id, supervisor.id} <= set(plan.placements)
