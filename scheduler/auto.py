@@ -459,8 +459,12 @@ class _Solver:
         paired = event.supervisor is not None
         # With a paired Supervisor: first only options where it fits too, then without.
         passes = (True,) if supervisor_required else (True, False)
+        # Nothing is booked until the option is chosen: who is tried, in which order,
+        # depends on the day alone (computed once per day, not per slot).
+        supervisor_tiers: dict[dt.date, list[list[EmployeeFacts]]] = {}
         for with_supervisor in passes if paired else (False,):
             for day in event.days:
+                tiers = self.tiers(facts.event_type, day, paired=False)
                 for time in self.ordered_slots(day, facts.event_type):
                     start = self.start_at(day, time)
                     supervisor = None
@@ -468,15 +472,15 @@ class _Solver:
                         assert event.supervisor is not None  # noqa: S101 (paired)
                         sup_start = start.astimezone(dt.UTC) + self.p.supervisor_offset
                         sup_day = self.snapshot.local_date(sup_start)
+                        if sup_day not in supervisor_tiers:
+                            supervisor_tiers[sup_day] = self.tiers(
+                                EventType.SUPERVISOR, sup_day, paired=True
+                            )
                         supervisor = self.first_fit(
-                            event.supervisor,
-                            sup_start,
-                            self.tiers(EventType.SUPERVISOR, sup_day, paired=True),
-                            sup_day,
+                            event.supervisor, sup_start, supervisor_tiers[sup_day], sup_day
                         )
                         if supervisor is None:
                             continue
-                    tiers = self.tiers(facts.event_type, day, paired=False)
                     found = self.first_fit(
                         facts,
                         start,
@@ -673,15 +677,20 @@ class _Solver:
         allowed = ALLOWED_TITLES[facts.event_type]
         for start in starts:
             day = self.snapshot.local_date(start)
+            snapshot = self.day_snapshot(day)
             for employee in self.employees.values():
                 if employee.job_title not in allowed or not self.static_ok(employee, day):
+                    continue
+                # Only a proposal of this run (a negative id) around that day can be a
+                # blocker: without one there is nothing to ask the rules engine.
+                if not any(b.schedule_id < 0 for b in snapshot.bookings.get(employee.id, ())):
                     continue
                 violations = check(
                     event=facts,
                     employee=employee,
                     start=start,
                     context=Context.AUTO,
-                    snapshot=self.day_snapshot(day),
+                    snapshot=snapshot,
                 )
                 hard = [v for v in violations if v.severity is Severity.HARD]
                 blocking = {v.details.get("schedule") for v in hard}
