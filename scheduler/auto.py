@@ -29,12 +29,13 @@ if needed (every change is journaled and undone unless more events end up placed
 Core event placed without its Supervisor moves to an option where both fit. Live
 schedules are never moved.
 
-When that leaves events out for lack of room (not for lack of anyone allowed), a few
-variants of the greedy order are run as well, each with its own repair pass, on a copy
-of the snapshot: Core events (with their Supervisor) before the Juicer events due the
-same day, Core events with a Supervisor first, Specialists before Juicer Baristas on
-Core. The plan that places the most events wins; a tie keeps the SPEC order above, so a
-variant only ever changes a plan to place more events. Deterministic for a given input.
+When that leaves events out for lack of room (not for lack of anyone allowed), variants
+of the greedy order are run too, each on its own copy of the snapshot: Core events with
+a Supervisor first, Core events before the Juicer events due the same day, Specialists
+before Juicer Baristas on Core (the combinations in `STRATEGIES`). The variant whose
+greedy pass places the most (the first on a tie) gets the repair pass as well, and its
+plan replaces the SPEC-order one only if it places more events. Deterministic for a
+given input.
 """
 
 from __future__ import annotations
