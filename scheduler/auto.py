@@ -679,12 +679,21 @@ class _Solver:
         for start in starts:
             day = self.snapshot.local_date(start)
             snapshot = self.day_snapshot(day)
+            end = start + facts.duration
             for employee in self.employees.values():
                 if employee.job_title not in allowed or not self.static_ok(employee, day):
                     continue
-                # Only a proposal of this run (a negative id) around that day can be a
-                # blocker: without one there is nothing to ask the rules engine.
-                if not any(b.schedule_id < 0 for b in snapshot.bookings.get(employee.id, ())):
+                # Only a proposal of this run (a negative id) that overlaps or is on the
+                # same day can break a movable rule (overlap, one Core a day, the juicer
+                # day): without one there is nothing to ask the rules engine.
+                if not any(
+                    b.schedule_id < 0
+                    and (
+                        (b.start < end and start < b.end)
+                        or self.snapshot.local_date(b.start) == day
+                    )
+                    for b in snapshot.bookings.get(employee.id, ())
+                ):
                     continue
                 violations = check(
                     event=facts,
