@@ -2,7 +2,8 @@
 
 Seeds the "large" instance of bench/scheduler_quality.py (100 employees x 500 events in
 one week, seed 8) as rows, then times `auto_services.auto_run_execute`: load the problem
-(constant queries), solve, bulk-insert the proposals. Uses its own database:
+(constant queries), solve, bulk-insert the proposals. Uses its own database
+(BENCH_DATABASE_URL, default event_scheduler_bench_auto; its tables are emptied):
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/es_bench_auto \\
         .venv/bin/python bench/auto_run_db.py [--seed 8] [--size large] [--repeat 3]
@@ -12,10 +13,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import time
 from typing import Any
 
 from _django import setup
+
+# Its own database by default: the seed empties the tables it fills.
+DATABASE = "postgres://postgres@127.0.0.1:5432/event_scheduler_bench_auto"
 
 
 def seed(size_name: str, seed_value: int) -> tuple[dt.date, dt.date]:
@@ -85,7 +90,7 @@ def main() -> None:
     parser.add_argument("--size", default="large")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    setup()
+    setup(os.environ.get("BENCH_DATABASE_URL", DATABASE))
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
