@@ -28,6 +28,14 @@ the run's own proposals when that proposal can move elsewhere, itself moving one
 if needed (every change is journaled and undone unless more events end up placed); a
 Core event placed without its Supervisor moves to an option where both fit. Live
 schedules are never moved.
+
+When that leaves events out for lack of room (not for lack of anyone allowed), variants
+of the greedy order are run too, each on its own copy of the snapshot: Core events with
+a Supervisor first, Core events before the Juicer events due the same day, Specialists
+before Juicer Baristas on Core (the combinations in `STRATEGIES`). The variant whose
+greedy pass places the most (the first on a tie) gets the repair pass as well, and its
+plan replaces the SPEC-order one only if it places more events. Deterministic for a
+given input.
 """
 
 from __future__ import annotations
@@ -139,14 +147,49 @@ def event_order(event: AutoEvent) -> tuple[dt.datetime, int, int]:
     return (event.facts.window_due, TYPE_PRIORITY.index(event.facts.event_type), event.facts.id)
 
 
+@dataclass(frozen=True)
+class Strategy:
+    """A variant of the greedy pass; the default one is SPEC §4's order."""
+
+    core_first: bool = False  # Core events before the Juicer events due the same day
+    paired_first: bool = False  # Core events with a Supervisor before those without
+    specialists_first: bool = False  # Core: Specialists before Juicer Baristas
+
+    def order(self, event: AutoEvent) -> tuple[dt.datetime, int, int, int]:
+        kind = event.facts.event_type
+        rank = TYPE_PRIORITY.index(kind)
+        if self.core_first and kind == EventType.CORE:
+            rank = -1
+        paired = 0 if self.paired_first and event.supervisor is not None else 1
+        return (event.facts.window_due, rank, paired, event.facts.id)
+
+
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy(),
+    Strategy(paired_first=True, specialists_first=True),
+    Strategy(core_first=True, paired_first=True),
+    Strategy(core_first=True, paired_first=True, specialists_first=True),
+)
+# Reasons an event can be left out for lack of room: another order may find it some.
+_CONTENTION = frozenset({*map(str, _MOVABLE), "no_supervisor", "gave_way"})
+
+
 def _reason(code: str, message: str, **details: Any) -> dict[str, Any]:
     return {"code": code, "severity": "hard", "message": message, "details": details}
 
 
 class _Solver:
-    def __init__(self, problem: Problem, progress: Callable[[int, int], None] | None) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        progress: Callable[[int, int], None] | None,
+        *,
+        snapshot: Snapshot | None = None,
+        strategy: Strategy = STRATEGIES[0],
+    ) -> None:
         self.p = problem
-        self.snapshot = problem.snapshot
+        self.strategy = strategy
+        self.snapshot = problem.snapshot if snapshot is None else snapshot
         self.tz = problem.snapshot.tz
         self.progress = progress
         self.employees = {e.id: e for e in problem.employees}
@@ -248,13 +291,16 @@ class _Solver:
         if event_type == EventType.CORE:
             # The day's rotation people come last: the Juicer may juice, the Primary Lead
             # takes Freeosk, digital and Supervisor events.
-            return [
+            found = [
                 self.by_load(e for e in leads if e.id != primary),
                 self.by_load(e for e in baristas if e.id != juicer and not self.juicing(e.id, day)),
                 self.by_load(titles[JobTitle.EVENT_SPECIALIST]),
                 [e for e in baristas if e.id == juicer and not self.juicing(e.id, day)],
                 [e for e in leads if e.id == primary],
             ]
+            if self.strategy.specialists_first:
+                found[1], found[2] = found[2], found[1]
+            return found
         primary_lead = [e for e in (*leads, *supervisors) if e.id == primary]
         if event_type == EventType.SUPERVISOR:
             found = [self.by_load(supervisors), [e for e in primary_lead if e not in supervisors]]
@@ -414,8 +460,12 @@ class _Solver:
         paired = event.supervisor is not None
         # With a paired Supervisor: first only options where it fits too, then without.
         passes = (True,) if supervisor_required else (True, False)
+        # Nothing is booked until the option is chosen: who is tried, in which order,
+        # depends on the day alone (computed once per day, not per slot).
+        supervisor_tiers: dict[dt.date, list[list[EmployeeFacts]]] = {}
         for with_supervisor in passes if paired else (False,):
             for day in event.days:
+                tiers = self.tiers(facts.event_type, day, paired=False)
                 for time in self.ordered_slots(day, facts.event_type):
                     start = self.start_at(day, time)
                     supervisor = None
@@ -423,15 +473,15 @@ class _Solver:
                         assert event.supervisor is not None  # noqa: S101 (paired)
                         sup_start = start.astimezone(dt.UTC) + self.p.supervisor_offset
                         sup_day = self.snapshot.local_date(sup_start)
+                        if sup_day not in supervisor_tiers:
+                            supervisor_tiers[sup_day] = self.tiers(
+                                EventType.SUPERVISOR, sup_day, paired=True
+                            )
                         supervisor = self.first_fit(
-                            event.supervisor,
-                            sup_start,
-                            self.tiers(EventType.SUPERVISOR, sup_day, paired=True),
-                            sup_day,
+                            event.supervisor, sup_start, supervisor_tiers[sup_day], sup_day
                         )
                         if supervisor is None:
                             continue
-                    tiers = self.tiers(facts.event_type, day, paired=False)
                     found = self.first_fit(
                         facts,
                         start,
@@ -473,11 +523,18 @@ class _Solver:
     # --- the whole run -----------------------------------------------------------------
 
     def solve(self) -> Plan:
+        self.greedy()
+        return self.finish()
+
+    def greedy(self) -> Plan:
+        """The greedy pass alone (`finish` completes it)."""
         self._supervisor_facts = {
             e.supervisor.id: e.supervisor for e in self.p.events if e.supervisor is not None
         }
         inline = set(self._supervisor_facts)
-        events = sorted((e for e in self.p.events if e.facts.id not in inline), key=event_order)
+        events = sorted(
+            (e for e in self.p.events if e.facts.id not in inline), key=self.strategy.order
+        )
         total = len(events)
         for done, event in enumerate(events, start=1):
             self.plan.order.append(event.facts.id)
@@ -488,6 +545,12 @@ class _Solver:
                 self.plan.unplaced[event.facts.id] = self.reasons(event, failures)
             if self.progress is not None:
                 self.progress(done, total)
+        self._events = events
+        return self.plan
+
+    def finish(self) -> Plan:
+        """The repair pass, then the reasons of Supervisors left out."""
+        events = self._events
         if self.p.repair and self.plan.unplaced:
             self.repair(events)
         for event in events:
@@ -562,6 +625,9 @@ class _Solver:
             self._blocker_cache = {}
             progress = False
             for event in events:
+                if event.facts.id in self.plan.placements:
+                    self.plan.unplaced.pop(event.facts.id, None)
+                    continue
                 if event.facts.id not in self.plan.unplaced or not event.days:
                     continue
                 if event.core_missing:
@@ -612,15 +678,29 @@ class _Solver:
         allowed = ALLOWED_TITLES[facts.event_type]
         for start in starts:
             day = self.snapshot.local_date(start)
+            snapshot = self.day_snapshot(day)
+            end = start + facts.duration
             for employee in self.employees.values():
                 if employee.job_title not in allowed or not self.static_ok(employee, day):
+                    continue
+                # Only a proposal of this run (a negative id) that overlaps or is on the
+                # same day can break a movable rule (overlap, one Core a day, the juicer
+                # day): without one there is nothing to ask the rules engine.
+                if not any(
+                    b.schedule_id < 0
+                    and (
+                        (b.start < end and start < b.end)
+                        or self.snapshot.local_date(b.start) == day
+                    )
+                    for b in snapshot.bookings.get(employee.id, ())
+                ):
                     continue
                 violations = check(
                     event=facts,
                     employee=employee,
                     start=start,
                     context=Context.AUTO,
-                    snapshot=self.day_snapshot(day),
+                    snapshot=snapshot,
                 )
                 hard = [v for v in violations if v.severity is Severity.HARD]
                 blocking = {v.details.get("schedule") for v in hard}
@@ -655,6 +735,8 @@ class _Solver:
                 continue
             before = len(self.plan.placements)
             mark = len(self.journal)
+            # What is reported as left out is undone with the bookings.
+            unplaced = dict(self.plan.unplaced)
             self._take_off(owner)
             if self.place(event):
                 moved = self.place(owner) or (
@@ -677,6 +759,7 @@ class _Solver:
                         ]
                     return True
             self.rollback(mark)
+            self.plan.unplaced = unplaced
         return False
 
     def rollback(self, mark: int) -> None:
@@ -697,10 +780,48 @@ class _Solver:
 
 
 def solve(problem: Problem, progress: Callable[[int, int], None] | None = None) -> Plan:
-    """Place what can be placed; `progress(done, total)` is called along the way.
+    """Place what can be placed; `progress(done, total)` is called along the way (by
+    the first, SPEC-order pass).
 
     `problem.snapshot` receives the placements as bookings (pass a fresh snapshot)."""
-    return _Solver(problem, progress).solve()
+    first = _Solver(problem, progress, snapshot=_copy(problem.snapshot))
+    first.greedy()
+    best = first.finish()
+    if problem.repair and _contended(best):
+        # The variants' greedy passes are cheap, their repair passes are not: only the
+        # variant whose greedy pass places the most is repaired and compared.
+        others: list[tuple[int, int, _Solver]] = []
+        for strategy in STRATEGIES[1:]:
+            other = _Solver(problem, None, snapshot=_copy(problem.snapshot), strategy=strategy)
+            others.append((len(other.greedy().placements), -len(others), other))
+        found = max(others, key=lambda o: o[:2])[2].finish()
+        if len(found.placements) > len(best.placements):
+            best = found
+    facts = {e.facts.id: e.facts for e in problem.events}
+    facts.update({e.supervisor.id: e.supervisor for e in problem.events if e.supervisor})
+    for p in best.placements.values():
+        f = facts[p.event_id]
+        problem.snapshot.add_booking(
+            p.employee_id, Booking(-p.event_id, f.id, f.name, f.event_type, p.start, p.end)
+        )
+    return best
+
+
+def _contended(plan: Plan) -> bool:
+    """Whether some event was left out for lack of room (another order may find some)."""
+    return any(r["code"] in _CONTENTION for reasons in plan.unplaced.values() for r in reasons)
+
+
+def _copy(snapshot: Snapshot) -> Snapshot:
+    """The same facts with bookings lists of its own (a pass adds its placements)."""
+    return Snapshot(
+        tz=snapshot.tz,
+        holiday_dates=snapshot.holiday_dates,
+        recurring_holidays=snapshot.recurring_holidays,
+        time_off=snapshot.time_off,
+        unavailable=snapshot.unavailable,
+        bookings={k: list(v) for k, v in snapshot.bookings.items()},
+    )
 
 
 def event_days(

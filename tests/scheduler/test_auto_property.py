@@ -71,10 +71,17 @@ def instances(draw: st.DrawFn) -> tuple[auto.Problem, list, list]:
 @given(instances())
 def test_no_proposal_ever_has_a_hard_violation(instance: tuple) -> None:
     built, events, people = instance
+    spec_order = auto._Solver(built, None, snapshot=auto._copy(built.snapshot)).solve()
     plan = auto.solve(built)
+    # The variants of the greedy order only ever replace the SPEC-order plan by one that
+    # places more events.
+    assert len(plan.placements) >= len(spec_order.placements)
+    if len(plan.placements) == len(spec_order.placements):
+        assert plan.placements == spec_order.placements
     assert_no_hard_violations(plan, events, people, base=built.snapshot)
     # Every event is either placed or reported with reasons, never both.
     assert not set(plan.placements) & set(plan.unplaced)
+    assert set(plan.placements) | set(plan.unplaced) == {e.id for e in events}
     for reasons in plan.unplaced.values():
         assert reasons and all(r["code"] and r["message"] for r in reasons)
     assert TZ is not None
