@@ -121,6 +121,10 @@ class Problem:
     slots: dict[str, list[dt.time]] = field(default_factory=auto_slots)
     supervisor_offset: dt.timedelta = field(default_factory=supervisor_offset)
     repair: bool = True
+    # The repair pass stops starting new repairs once it has made this many first-fit
+    # checks per event of the run: a bound on its work that keeps a run of many events
+    # that cannot be placed at all to seconds, the same on every machine.
+    repair_checks_per_event: int = 150
 
 
 @dataclass
@@ -140,6 +144,7 @@ class Plan:
     unplaced: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)
     repaired: int = 0
+    repair_cut: bool = False  # the repair pass stopped at its work bound
 
 
 def event_order(event: AutoEvent) -> tuple[dt.datetime, int, int]:
@@ -211,6 +216,7 @@ class _Solver:
         # Every booking change, so a failed repair can be undone exactly.
         self.journal: list[tuple[str, Placement]] = []
         self._blocker_cache: dict[int, list[int]] = {}
+        self.checks = 0  # first-fit calls made: the unit of the repair's work bound
 
     def day_snapshot(self, day: dt.date) -> Snapshot:
         found = self._days.get(day)
@@ -371,6 +377,7 @@ class _Solver:
     ) -> tuple[EmployeeFacts, list[Violation]] | None:
         """The first employee, tier by tier, the rules engine lets work `facts` at
         `start`; inside a tier one without warnings is preferred."""
+        self.checks += 1
         allowed = ALLOWED_TITLES[facts.event_type]
         snapshot = self.day_snapshot(day)
         start_utc = start.astimezone(dt.UTC)
@@ -621,10 +628,14 @@ class _Solver:
         when that proposal (with its Supervisor) can be placed again elsewhere. Then a
         Core event placed without its Supervisor tries again where both fit."""
         by_id = {e.facts.id: e for e in events}
+        budget = self.checks + self.p.repair_checks_per_event * len(events)
         for _round in range(2):
             self._blocker_cache = {}
             progress = False
             for event in events:
+                if self.checks >= budget:
+                    self.plan.repair_cut = True
+                    return
                 if event.facts.id in self.plan.placements:
                     self.plan.unplaced.pop(event.facts.id, None)
                     continue
@@ -637,6 +648,9 @@ class _Solver:
                     self.plan.repaired += 1
                     progress = True
             for event in events:
+                if self.checks >= budget:
+                    self.plan.repair_cut = True
+                    return
                 if (
                     event.supervisor is not None
                     and event.facts.id in self.plan.placements

@@ -243,6 +243,26 @@ def test_repair_moves_a_proposal_of_the_run_to_make_room() -> None:
     assert not repaired.unplaced
 
 
+def test_the_repair_pass_stops_at_its_work_bound() -> None:
+    """The same case as above with no repair work allowed: the greedy plan, marked cut."""
+    primary = person("Pat", "lead")
+    boss = person("Cy", "super")
+    other = replace(event(EventType.OTHER, 0, 0), duration=dt.timedelta(hours=3))
+    core = event(CORE, 0, 1)
+    rotations = {0: {"primary_lead": primary.id}}
+    bounded = problem([other, core], [primary, boss], last=0, rotations=rotations)
+    bounded.repair_checks_per_event = 0
+    plan = auto.solve(bounded)
+    assert plan.repair_cut is True
+    assert plan.repaired == 0
+    assert set(plan.placements) == {other.id}
+    assert set(plan.unplaced) == {core.id}
+
+    roomy = auto.solve(problem([other, core], [primary, boss], last=0, rotations=rotations))
+    assert roomy.repair_cut is False
+    assert roomy.repaired == 1
+
+
 def test_a_repair_undone_leaves_no_event_reported_as_given_way() -> None:
     """Regression: a repair tried and undone used to leave a "gave way" reason behind
     for a proposal that was placed again, and a later repair of that placed event then
