@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.demo.seed import ADMIN_USERNAME, SeedReport, seed_demo
+from core.management.cli import iso_date
 from employees.models import Employee
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
@@ -28,13 +28,6 @@ def _bounded(low: int, high: int) -> Any:
         return number
 
     return parse
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ArgumentTypeError(f"{value!r} is not a date like 2026-12-14") from None
 
 
 class Command(BaseCommand):
@@ -55,7 +48,7 @@ class Command(BaseCommand):
             "--seed", type=int, default=42, help="random seed; same seed and day, same data"
         )
         parser.add_argument(
-            "--today", type=_date, help="the day to seed from (default: today in the store)"
+            "--today", type=iso_date, help="the day to seed from (default: today in the store)"
         )
         parser.add_argument(
             "--password",

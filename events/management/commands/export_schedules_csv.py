@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.management.cli import iso_date
 from events.planning.csv_io import export_rows, write_csv
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{value!r} is not a date (YYYY-MM-DD).") from None
 
 
 class Command(BaseCommand):
     help = "Export the live schedules of a date range as CSV (the planning system's columns)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--from", dest="start", type=_day, required=True)
-        parser.add_argument("--to", dest="end", type=_day, required=True)
+        parser.add_argument("--from", dest="start", type=iso_date, required=True)
+        parser.add_argument("--to", dest="end", type=iso_date, required=True)
         parser.add_argument("-o", "--output", type=Path, help="file (default: stdout)")
 
     def handle(self, *args: Any, **options: Any) -> None:

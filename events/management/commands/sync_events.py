@@ -4,7 +4,6 @@ misconfigured, 1 when the planning system fails (the run is recorded as failed).
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Any
 
@@ -12,36 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.exceptions import ApplicationError
 from core.features import require_for_command
+from core.management.cli import ProgressBar, iso_date
+from events.planning.outcome import no_progress
 from events.planning.sync import default_interval, sync_run
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{value!r} is not a date (YYYY-MM-DD).") from None
-
-
-class ProgressBar:
-    """A one-line bar on stderr: `events  [#######.....]  7000/10000`."""
-
-    def __init__(self, stream: Any, *, enabled: bool, width: int = 30) -> None:
-        self.stream, self.enabled, self.width = stream, enabled, width
-        self._stage = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        if self._stage and stage != self._stage:
-            self.stream.write("\n")
-        self._stage = stage
-        filled = int(self.width * done / total)
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r{stage:<10} [{bar}] {done}/{total}")
-        if done >= total:
-            self.stream.write("\n")
-            self._stage = ""
-        self.stream.flush()
 
 
 class Command(BaseCommand):
@@ -49,10 +21,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--from", dest="start", type=_day, help="first day (default: today - SYNC_DAYS_BACK)"
+            "--from",
+            dest="start",
+            type=iso_date,
+            help="first day (default: today - SYNC_DAYS_BACK)",
         )
         parser.add_argument(
-            "--to", dest="end", type=_day, help="last day (default: today + SYNC_DAYS_AHEAD)"
+            "--to", dest="end", type=iso_date, help="last day (default: today + SYNC_DAYS_AHEAD)"
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -63,9 +38,12 @@ class Command(BaseCommand):
         end = options["end"] or default_end
         if end < start:
             raise CommandError("--to is before --from.")
-        bar = ProgressBar(sys.stderr, enabled=not options["no_progress"])
+        progress = no_progress
+        if not options["no_progress"]:
+            bar = ProgressBar(sys.stderr)
+            progress = lambda stage, done, total: bar(done, total, stage=stage)  # noqa: E731
         try:
-            run = sync_run(start=start, end=end, trigger="command", progress=bar)
+            run = sync_run(start=start, end=end, trigger="command", progress=progress)
         except ApplicationError as exc:
             raise CommandError(f"Sync failed: {exc.detail}") from None
         self.stdout.write(

@@ -7,7 +7,6 @@ services, like a manager pressing "Approve all". Needs AUTO_SCHEDULER_ENABLED=tr
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError
 from core.features import require_for_command
+from core.management.cli import ProgressBar, iso_date
 from scheduler.auto_services import (
     auto_run_approve,
     auto_run_execute,
@@ -25,37 +25,15 @@ from scheduler.auto_services import (
 from scheduler.models import AutoRunStatus
 
 
-def _day(raw: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {raw[:20]!r}") from None
-
-
-class ProgressBar:
-    """A one-line text progress bar on a stream (no dependency)."""
-
-    def __init__(self, stream: Any, width: int = 30) -> None:
-        self.stream = stream
-        self.width = width
-
-    def __call__(self, done: int, total: int) -> None:
-        filled = self.width * done // total if total else self.width
-        percent = 100 * done // total if total else 100
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {percent:3d}% {done}/{total} events")
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
-
-
 class Command(BaseCommand):
     help = "Propose schedules for unscheduled events between two days (and optionally approve)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--from", dest="first", type=_day, help="First day (default today).")
         parser.add_argument(
-            "--to", dest="last", type=_day, help="Last day (default today + the horizon)."
+            "--from", dest="first", type=iso_date, help="First day (default today)."
+        )
+        parser.add_argument(
+            "--to", dest="last", type=iso_date, help="Last day (default today + the horizon)."
         )
         parser.add_argument(
             "--approve", action="store_true", help="Apply the proposals once computed."
@@ -67,7 +45,7 @@ class Command(BaseCommand):
         first, last = default_horizon()
         first = options["first"] or first
         last = options["last"] or last
-        bar = None if options["quiet_progress"] else ProgressBar(sys.stderr)
+        bar = None if options["quiet_progress"] else ProgressBar(sys.stderr, unit="events")
         try:
             run = auto_run_start(first_day=first, last_day=last, enqueue=False)
             run = auto_run_execute(run_id=run.pk, on_progress=bar)
