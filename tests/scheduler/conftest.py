@@ -1,6 +1,8 @@
 """Fixtures shared by the scheduler's service and page tests."""
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
 from employees.models import Employee, JobTitle
 from events.models import Event
@@ -30,3 +32,19 @@ def pair() -> tuple[Event, Event]:
         core_event=core,
     )
     return core, supervisor
+
+
+@pytest.fixture
+def manager(manager_user: User) -> Client:
+    """A page client signed in as a manager."""
+    client = Client()
+    client.force_login(manager_user)
+    return client
+
+
+@pytest.fixture
+def reader(reader_user: User) -> Client:
+    """A page client signed in as a read-only user."""
+    client = Client()
+    client.force_login(reader_user)
+    return client

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
 from django.test import Client
 
 from employees.models import JobTitle
@@ -36,20 +35,6 @@ def enabled(settings: Any) -> None:
 def thursday() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def manager(manager_user: User) -> Client:
-    client = Client()
-    client.force_login(manager_user)
-    return client
-
-
-@pytest.fixture
-def reader(reader_user: User) -> Client:
-    client = Client()
-    client.force_login(reader_user)
-    return client
 
 
 def _core(**kwargs: Any) -> Any:

@@ -47,20 +47,6 @@ def monday() -> Iterator[None]:
 
 
 @pytest.fixture
-def manager(manager_user: User) -> Client:
-    client = Client()
-    client.force_login(manager_user)
-    return client
-
-
-@pytest.fixture
-def reader(reader_user: User) -> Client:
-    client = Client()
-    client.force_login(reader_user)
-    return client
-
-
-@pytest.fixture
 def scheduled(lead: Employee) -> Schedule:
     """A Core schedule on DAY at 10:45, made through the services."""
     event = EventFactory.create(project_name="606100-CORE-Crunchy Crackers")
