@@ -252,9 +252,6 @@ def _compute(
             on_progress(done, total)
 
     plan = auto.solve(problem, progress)
-    if total == 0:  # the same number of writes for an empty run
-        for _ in checkpoints:
-            AutoRun.objects.filter(pk=run.pk).update(progress_done=0)
     return plan, problem
 
 
