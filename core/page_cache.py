@@ -20,7 +20,6 @@ off); `API_PAGE_CACHE_ENTRIES` bounds its size.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -76,18 +75,16 @@ class CachedListMixin:
         return ""
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        parent = super()
-        return self.cached_page(request, lambda: parent.list(request, *args, **kwargs))  # type: ignore[attr-defined]
-
-    def cached_page(self, request: Request, build: Callable[[], Response]) -> Response:
-        """The cached page for this request, or `build()`'s (kept when it is a 200)."""
+        """The cached page for this request, or the one the view builds (kept when it
+        is a 200)."""
         self._page_cache_key = self._page_key(request)
         if self._page_cache_key is not None:
             hit = caches[CACHE_ALIAS].get(self._page_cache_key)
             if hit is not None:
                 content, content_type = hit
                 return CachedPage(content, content_type)
-        return build()
+        response: Response = super().list(request, *args, **kwargs)  # type: ignore[misc]
+        return response
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any

@@ -21,8 +21,8 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from core.exceptions import NotFoundError
+from core.list_views import ValueRowsListMixin
 from core.page_cache import CachedListMixin
-from core.pagination import ValueRows
 from events.models import Event
 from scheduler.filters import ScheduleFilter
 from scheduler.models import ChangeSource, Schedule
@@ -84,12 +84,18 @@ def _reloaded(pk: int) -> Schedule:
     retrieve=extend_schema(summary="One schedule"),
 )
 class ScheduleViewSet(
-    CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet[Schedule]
+    CachedListMixin,
+    ValueRowsListMixin,
+    mixins.RetrieveModelMixin,
+    GenericViewSet[Schedule],
 ):
     """Everyone signed in reads; staff and managers write (core.roles)."""
 
     serializer_class = ScheduleSerializer
     filterset_class = ScheduleFilter
+    # The list: from the page cache, else built from plain values in the serializer's shape.
+    row_fields = SCHEDULE_ROW_FIELDS
+    rows_to_dicts = staticmethod(schedule_row_dicts)
 
     def get_queryset(self) -> QuerySet[Schedule]:
         if self.action in ("partial_update", "destroy"):
@@ -97,16 +103,6 @@ class ScheduleViewSet(
         if self.action == "list":
             return schedule_rows()
         return schedule_list()
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """From the page cache, else rows built from plain values (`schedule_row_dicts`),
-        the serializer's shape."""
-        return self.cached_page(request, self._rows_page)
-
-    def _rows_page(self) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        rows: list[Any] = self.paginate_queryset(ValueRows(queryset, SCHEDULE_ROW_FIELDS)) or []  # type: ignore[arg-type]
-        return self.get_paginated_response(schedule_row_dicts(rows))
 
     @extend_schema(
         summary="Check an assignment without making it",
