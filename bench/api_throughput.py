@@ -768,7 +768,10 @@ CATEGORIES: list[tuple[str, Callable[[str], bool]]] = [
     ("pagination COUNT(*) query", lambda p: p.startswith("count")),
     ("page query: PostgreSQL execute", lambda p: p.startswith("fetch") and p.endswith("sql")),
     ("page query: ORM compile/fetch/models", lambda p: p.startswith("fetch")),
-    ("query during serialization (N+1!)", lambda p: p.startswith("serialize") and "sql" in p),
+    (
+        "queries while building rows (events: the live schedules)",
+        lambda p: p.startswith("serialize") and "sql" in p,
+    ),
     ("DRF serialization", lambda p: p.startswith("serialize")),
     ("JSON rendering", lambda p: p.startswith("render")),
     ("filterset (django-filter)", lambda p: p.startswith("filter")),
@@ -792,7 +795,8 @@ def phase_breakdown(
     from rest_framework.serializers import ListSerializer
 
     from core import page_cache
-    from scheduler import api as scheduler_api
+    from events.api import EventViewSet
+    from scheduler.api import ScheduleViewSet
 
     client, auth = client_for(token)
     headers = auth if endpoint.authenticated else {}
@@ -805,7 +809,8 @@ def phase_breakdown(
         (JSONRenderer, "render", "render"),
         (DjangoFilterBackend, "filter_queryset", "filter"),
         (BaseDatabaseWrapper, "close_if_health_check_failed", "health"),
-        (scheduler_api, "schedule_row_dicts", "serialize"),
+        (ScheduleViewSet, "rows_to_dicts", "serialize"),
+        (EventViewSet, "rows_to_dicts", "serialize"),
         (page_cache, "data_version", "version"),
     ]
     with ExitStack() as stack:
