@@ -166,7 +166,7 @@ def plan_schedules(
     type's usual time, with the database's constraints kept: no two overlapping
     schedules of one employee, at most one Core event per employee and day. Employees
     of a fitting job title are tried first (the other rules do not matter here)."""
-    from core.demo.data import rng_for
+    from demo.data import rng_for
     from events.types import EventType, core_slots, default_start_time, supervisor_offset
 
     rng = rng_for("bench", "schedules")
@@ -221,7 +221,7 @@ def seed(*, employees: int, events: int, schedules: int, weeks: int, first_day: 
     from django.conf import settings
     from django.db import connection, transaction
 
-    from core.demo.data import CORE_PRODUCTS, DIGITAL_CAMPAIGNS, employee_specs, rng_for
+    from demo.data import CORE_PRODUCTS, DIGITAL_CAMPAIGNS, employee_specs, rng_for
     from employees.models import WEEKDAY_FIELDS, Employee
     from events.models import Event, EventCondition
     from events.types import (

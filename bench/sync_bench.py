@@ -26,8 +26,9 @@ WEEKS = 5
 
 
 def seed_upstream(fake, *, events: int, scheduled: int) -> None:
-    from employees.models import Employee, JobTitle
     from tests.events.fake_planning import mplan
+
+    from employees.models import Employee, JobTitle
 
     Employee.objects.bulk_create(
         Employee(
@@ -73,7 +74,7 @@ def run_once(label: str) -> dict[str, object]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from events.planning.sync import sync_run
+    from planning.sync import sync_run
 
     last = FIRST + dt.timedelta(days=7 * WEEKS - 1)
     stages: dict[str, float] = {}
@@ -114,7 +115,6 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
     from pytest_httpserver import HTTPServer
-
     from tests.events.fake_planning import PASSWORD, USERNAME, FakePlanningSystem
 
     with connection.cursor() as cursor:

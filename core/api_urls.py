@@ -4,7 +4,8 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from employees.api import EmployeeViewSet
-from events.api import EventViewSet, SyncView
+from events.api import EventViewSet
+from planning.api import SyncView
 from scheduler.api import CandidatesView, ScheduleViewSet
 from sessions_ext.urls import api_urlpatterns as sessions_urlpatterns
 

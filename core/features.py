@@ -39,6 +39,9 @@ class Feature:
     flag: str
     required: tuple[str, ...] = ()
     disabled_error: type[FeatureDisabledError] = FeatureDisabledError
+    # Hooks of the apps below that must have a handler of this feature while it is on
+    # (e.g. "schedule_changed": scheduler/hooks.py; its system check says when not).
+    needs_hooks: tuple[str, ...] = ()
 
     @property
     def enabled(self) -> bool:
@@ -63,6 +66,7 @@ FEATURES: dict[str, Feature] = {
             flag="SYNC_ENABLED",
             required=("SYNC_BASE_URL", "SYNC_USERNAME", "SYNC_PASSWORD"),
             disabled_error=SyncDisabledError,
+            needs_hooks=("schedule_changed",),
         ),
         Feature(
             name="edr",

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "events",
     "scheduler",
     "sessions_ext",
+    # Above the scheduler: integrations and tools (they register with the apps below).
+    "planning",
+    "demo",
 ]
 
 MIDDLEWARE = [

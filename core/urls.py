@@ -14,7 +14,8 @@ urlpatterns = [
     # Manager pages. Until the dashboard exists, the start page is the unscheduled list.
     path("", include("events.urls")),
     path("", include("scheduler.urls")),
-    path("employees/", include("employees.urls")),
+    path("", include("planning.urls")),
+    path("employees/", include("scheduler.employee_urls")),
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
     path("api/v1/", include("core.api_urls")),

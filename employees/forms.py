@@ -8,10 +8,10 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import AccessibleFormMixin
 from employees.filters import EmployeeFilter
 from employees.models import Employee, JobTitle
 from employees.querysets import EmployeeQuerySet
-from events.forms import AccessibleFormMixin
 
 
 class EmployeeFilterForm(AccessibleFormMixin, forms.Form):

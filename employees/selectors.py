@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from core.exceptions import NotFoundError
 from employees.models import Employee, Rotation, RotationException, TimeOff, UnavailableDate
 from employees.querysets import EmployeeQuerySet
-from scheduler.models import Schedule
 
 
 def employee_list() -> EmployeeQuerySet:
@@ -21,8 +20,6 @@ def employees_by_ids(ids: list[int]) -> dict[int, Employee]:
 
 
 # --- Manager pages ----------------------------------------------------------------------
-
-UPCOMING_SCHEDULES = 100
 
 
 def employee_detail(*, pk: int, today: dt.date) -> Employee:
@@ -60,28 +57,3 @@ def employee_detail(*, pk: int, today: dt.date) -> Employee:
     if employee is None:
         raise NotFoundError("No such employee.")
     return employee
-
-
-def employee_upcoming_schedules(
-    *, employee_id: int, since: dt.datetime, limit: int = UPCOMING_SCHEDULES
-) -> list[Schedule]:
-    """The employee's live schedules starting at `since` or later, soonest first, with
-    their events (one query)."""
-    return list(
-        Schedule.objects.live()
-        .filter(employee_id=employee_id, start__gte=since)
-        .select_related("event")
-        .order_by("start", "id")[:limit]
-    )
-
-
-def employee_schedules_on_days(
-    *, employee_id: int, first: dt.date, last: dt.date
-) -> list[Schedule]:
-    """The employee's live schedules on the store-local days first..last (one query)."""
-    return list(
-        Schedule.objects.live()
-        .filter(employee_id=employee_id, work_date__gte=first, work_date__lte=last)
-        .select_related("event")
-        .order_by("start", "id")
-    )

@@ -36,7 +36,7 @@ def timeoff_add(
 
     Refuses (ValidationError) an end before the start and a range that overlaps the
     employee's existing time off. Schedules already in the range stay as they are: the
-    caller shows them (`employees.selectors.employee_schedules_on_days`) so a manager
+    caller shows them (`scheduler.employee_selectors.employee_schedules_on_days`) so a manager
     can move them.
     """
     if end_date < start_date:

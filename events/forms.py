@@ -8,30 +8,11 @@ import django_filters
 from django import forms
 
 from core.dates import bound_from, bound_until
+from core.forms import AccessibleFormMixin
 from events.filters import EventFilter
 from events.models import Event
 from events.querysets import EventQuerySet
 from events.types import EventType
-
-
-class AccessibleFormMixin:
-    """Marks fields with errors `aria-invalid` and points them at their error text.
-
-    Templates render a field's errors in an element with id `<field id>_error`.
-    """
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        self.mark_invalid_fields()
-
-    def mark_invalid_fields(self) -> None:
-        """Call again after adding errors outside `full_clean`."""
-        form: forms.BaseForm = self  # type: ignore[assignment]
-        for name in form.errors:
-            if name in form.fields:
-                attrs = form.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{form[name].auto_id}_error"
 
 
 class DueRangeForm(AccessibleFormMixin, forms.Form):

@@ -2,11 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 
 from events.querysets import EventQuerySet
 from events.types import EventType, default_minutes
@@ -149,100 +147,3 @@ class Event(models.Model):
                 errors["core_event"] = "A Supervisor event must be paired with a Core event."
         if errors:
             raise ValidationError(errors)
-
-
-# --- planning-system sync (SPEC §6) ------------------------------------------------------
-
-
-class SyncRun(models.Model):
-    """One import from the planning system (API or CSV): what it did, counted, and why
-    any record was skipped or any schedule was not imported."""
-
-    class Kind(models.TextChoices):
-        API = "api", "Planning-system API"
-        CSV = "csv", "CSV import"
-
-    class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.API)
-    trigger = models.CharField(max_length=16, help_text="command, api, page or task")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
-    interval_start = models.DateField(null=True, blank=True)
-    interval_end = models.DateField(null=True, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    started_at = models.DateTimeField(default=timezone.now, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    fetched = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)
-    conflicts = models.PositiveIntegerField(default=0)
-    schedules_imported = models.PositiveIntegerField(default=0)
-    marked_missing = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(
-        default=list, blank=True, help_text="[{row, ref, kind, reason}]: skipped rows, conflicts"
-    )
-    failure = models.CharField(max_length=300, blank=True)
-    error_id = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        ordering = ["-started_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
-
-
-class PushAction(models.TextChoices):
-    SCHEDULE = "schedule", "Schedule"
-    UNSCHEDULE = "unschedule", "Unschedule"
-
-
-class PushState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Skipped"
-
-
-class PendingPush(models.Model):
-    """The outbox: one schedule change to send to the planning system.
-
-    Written in the same transaction as the local change, so nothing is lost while the
-    planning system is down; a background task sends the pending rows in id order.
-    """
-
-    schedule = models.ForeignKey(
-        "scheduler.Schedule", on_delete=models.CASCADE, related_name="pushes"
-    )
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pushes")
-    action = models.CharField(max_length=16, choices=PushAction.choices)
-    payload = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=16, choices=PushState.choices, default=PushState.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_error = models.CharField(max_length=300, blank=True)
-    external_schedule_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = "pending push"
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="push_due_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=PushAction.values), name="push_action_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(state__in=PushState.values), name="push_state_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} schedule {self.schedule_id}: {self.state}"

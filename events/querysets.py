@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef
 
+from events.live_schedules import live_schedules
+
 if TYPE_CHECKING:  # the model module imports this one
     from events.models import Event  # noqa: F401 (used in a string base class)
 
@@ -27,19 +29,17 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     @staticmethod
     def _has_live_schedule() -> Exists:
-        from scheduler.models import Schedule
 
-        return Exists(Schedule.objects.live().filter(event=OuterRef("pk")))
+        return Exists(live_schedules().filter(event=OuterRef("pk")))
 
     def with_related(self) -> EventQuerySet:
         """The paired events joined and the live schedule (with its employee) prefetched:
         two queries for any number of events."""
-        from scheduler.models import Schedule
 
         return self.select_related("core_event", "supervisor_event").prefetch_related(
             models.Prefetch(
                 "schedules",
-                queryset=Schedule.objects.live().select_related("employee"),
+                queryset=live_schedules().select_related("employee"),
                 to_attr="live_schedules",
             )
         )

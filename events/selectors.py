@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.dates import days_range, iso_local, local_date
+from events.live_schedules import live_schedules
 from events.models import Event, EventCondition
 from events.querysets import EventQuerySet
 from events.types import EventType, core_slots, default_minutes
@@ -52,7 +53,6 @@ def event_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
 
     Byte-for-byte what the serializer gives (the tests compare both).
     """
-    from scheduler.models import Schedule
 
     schedules = (
         {
@@ -63,7 +63,7 @@ def event_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
                 "start": iso_local(start),
                 "end": iso_local(end),
             }
-            for event_id, pk, employee_id, employee_name, start, end in Schedule.objects.live()
+            for event_id, pk, employee_id, employee_name, start, end in live_schedules()
             .filter(event_id__in=[row[0] for row in rows])
             .order_by("start", "id")
             .values_list("event_id", "id", "employee_id", "employee__name", "start", "end")
@@ -241,7 +241,6 @@ def day_flags(*, first: dt.date, last: dt.date) -> list[DayFlags]:
     Supervisor event is scheduled), the Supervisor events with no Core event.
     """
     from employees.models import CompanyHoliday
-    from scheduler.models import Schedule
 
     flags = {
         first + dt.timedelta(days=i): DayFlags(first + dt.timedelta(days=i))
@@ -252,7 +251,7 @@ def day_flags(*, first: dt.date, last: dt.date) -> list[DayFlags]:
             if holiday.falls_on(day):
                 flag.holiday = holiday.name
 
-    live = Schedule.objects.live()
+    live = live_schedules()
     cores = (
         live.filter(is_core=True, work_date__gte=first, work_date__lte=last)
         .select_related("event", "event__supervisor_event")

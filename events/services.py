@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from events.live_schedules import live_schedules
 from events.models import Event
 from events.types import EventType, event_number
 
@@ -66,14 +67,13 @@ def event_save(*, event: Event) -> Event:
 def _refuse_type_change_while_scheduled(event: Event) -> None:
     """A scheduled event keeps its type: its schedule was checked against that type's
     rules (who may work it, one Core a day), which a new type could break."""
-    from scheduler.models import Schedule
 
     if event.pk is None:
         return
     old_type = Event.objects.filter(pk=event.pk).values_list("event_type", flat=True).first()
     if (
         old_type not in (None, event.event_type)
-        and Schedule.objects.live().filter(event=event).exists()
+        and live_schedules().filter(event=event).exists()
     ):
         raise ValidationError(
             {"event_type": "This event is scheduled; unschedule it before changing its type."}

@@ -3,12 +3,8 @@
 from django.urls import path
 
 from events import views
-from events.planning import views as planning_views
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
     path("events/", views.event_list, name="event-list"),
-    path("planning/sync/", planning_views.sync_now, name="planning-sync"),
-    path("planning/", planning_views.csv_import_page, name="planning-import"),
-    path("planning/export/", planning_views.csv_export, name="planning-export"),
 ]

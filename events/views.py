@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.panels import panels
 from core.roles import is_manager
 from events.forms import UnscheduledEventFilter
-from events.planning.selectors import sync_panel
 from events.selectors import (
     DUE_SOON_DAYS,
     day_flags,
@@ -52,7 +52,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "days": days,
             "days_flagged": sum(1 for d in days if d.needs_attention),
             "can_manage": is_manager(request.user),
-            "sync": sync_panel(),
+            # What the apps above add (e.g. the planning system's sync panel).
+            "panels": panels("dashboard"),
         },
     )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.exceptions import ApplicationError
+from scheduler import event_admin  # noqa: F401 (registers the Event admin)
 from scheduler.models import AutoProposal, AutoRun, ChangeSource, Schedule, ScheduleChange
 from scheduler.services import (
     schedule_check,

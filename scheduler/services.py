@@ -28,8 +28,8 @@ from core.dates import local_date
 from core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from employees.models import Employee, JobTitle, RotationKind
 from events.models import Event, EventCondition
-from events.planning.push import outbox_record
 from events.types import EventType, supervisor_offset
+from scheduler.hooks import ScheduleChanged, schedule_changed
 from scheduler.models import ChangeSource, Schedule, ScheduleAction, ScheduleChange
 from scheduler.rules import Context, Violation, check
 from scheduler.snapshot import employee_facts, event_facts, load_snapshot, rotation_on
@@ -160,7 +160,7 @@ def _audit(
     before: dict[str, Any] | None,
     note: str = "",
 ) -> None:
-    ScheduleChange.objects.create(
+    change = ScheduleChange.objects.create(
         schedule=schedule,
         event_id=schedule.event_id,
         action=action,
@@ -170,8 +170,11 @@ def _audit(
         after=None if schedule.unscheduled_at else _snapshot_of(schedule),
         note=note,
     )
-    # Planning-system push outbox (issue 9): same transaction; no-op unless sync is on.
-    outbox_record(schedule=schedule, action=action, source=source)
+    # Apps above the scheduler follow the change here, in the same transaction
+    # (scheduler/hooks.py): e.g. the planning system's push outbox.
+    schedule_changed(
+        ScheduleChanged(schedule=schedule, action=action, source=source, change=change)
+    )
 
 
 def _place(schedule: Schedule, start: dt.datetime) -> None:

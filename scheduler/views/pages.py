@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.panels import panels
 from core.roles import is_manager
 from events.models import Event
-from events.planning.selectors import push_state_of
 from events.selectors import event_list
 from events.types import EventType
 from scheduler.forms import ACKNOWLEDGE_CHOICES, ChangeForm, WhenForm, slots_for, store_start
@@ -201,7 +201,8 @@ def render_event(
             "live": live,
             "paired": paired,
             "paired_schedule": live_schedule_of(paired.pk if paired is not None else None),
-            "push": push_state_of(live.pk if live is not None else None),
+            # What the apps above add (e.g. whether the planning system has it).
+            "panels": panels("event_facts", schedule_id=live.pk if live is not None else None),
             "first_day": first_day,
             "last_day": last_day,
             "duration_minutes": int(event.duration.total_seconds() // 60),

@@ -1,1 +1,0 @@
-"""Demo data for a believable club: `manage.py seed_demo` (SPEC §1, operators)."""
