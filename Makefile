@@ -12,7 +12,8 @@ PORT ?= 8000
 export DJANGO_DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres lint format typecheck migrations-check check \
+.PHONY: help install run test test-postgres lint layers format typecheck migrations-check check \
+	migrate-forward-check \
 	check-deploy shell urls ci clean
 
 help: ## list the commands
@@ -34,9 +35,16 @@ run: $(STAMP) ## migrate, seed demo data if empty, serve on 127.0.0.1:8000 (auto
 test: $(STAMP) ## run the whole test suite (PostgreSQL if DATABASE_URL is set, else SQLite)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, and the import layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+layers: $(STAMP) ## only the import layers: no app imports one above it (pyproject.toml)
+	$(BIN)/lint-imports
+
+migrate-forward-check: $(STAMP) ## PostgreSQL: migrate a filled database from before the planning/demo move; every row kept
+	$(BIN)/python .ci/migrate_forward_check.py
 
 format: $(STAMP) ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

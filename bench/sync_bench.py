@@ -1,7 +1,7 @@
 """Benchmark: sync 10,000 events from a fake planning system on loopback, then again
 unchanged, on PostgreSQL.
 
-The fake planning system is the one the tests use (tests/events/fake_planning.py, on
+The fake planning system is the one the tests use (tests/planning/fake_planning.py, on
 pytest-httpserver from requirements-dev.txt), serving N events over five weeks: Core /
 Supervisor pairs and other types, a share of them already scheduled upstream to
 employees matched by rep id (imported through the scheduling services and the rules
@@ -26,7 +26,7 @@ WEEKS = 5
 
 
 def seed_upstream(fake, *, events: int, scheduled: int) -> None:
-    from tests.events.fake_planning import mplan
+    from tests.planning.fake_planning import mplan
 
     from employees.models import Employee, JobTitle
 
@@ -115,7 +115,7 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
     from pytest_httpserver import HTTPServer
-    from tests.events.fake_planning import PASSWORD, USERNAME, FakePlanningSystem
+    from tests.planning.fake_planning import PASSWORD, USERNAME, FakePlanningSystem
 
     with connection.cursor() as cursor:
         cursor.execute(
