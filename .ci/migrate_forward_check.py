@@ -102,7 +102,8 @@ def _query(url: str, query: str) -> list[tuple[object, ...]]:
 def _fresh_database(url: str) -> None:
     base, name = url.rsplit("/", 1)
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        drop = sql.SQL("drop database if exists {} with (force)")
+        conn.execute(drop.format(sql.Identifier(name)))
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
 
 

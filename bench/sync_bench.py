@@ -26,9 +26,8 @@ WEEKS = 5
 
 
 def seed_upstream(fake, *, events: int, scheduled: int) -> None:
-    from tests.planning.fake_planning import mplan
-
     from employees.models import Employee, JobTitle
+    from tests.planning.fake_planning import mplan
 
     Employee.objects.bulk_create(
         Employee(
@@ -115,6 +114,7 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
     from pytest_httpserver import HTTPServer
+
     from tests.planning.fake_planning import PASSWORD, USERNAME, FakePlanningSystem
 
     with connection.cursor() as cursor:

@@ -71,10 +71,7 @@ def _refuse_type_change_while_scheduled(event: Event) -> None:
     if event.pk is None:
         return
     old_type = Event.objects.filter(pk=event.pk).values_list("event_type", flat=True).first()
-    if (
-        old_type not in (None, event.event_type)
-        and live_schedules().filter(event=event).exists()
-    ):
+    if old_type not in (None, event.event_type) and live_schedules().filter(event=event).exists():
         raise ValidationError(
             {"event_type": "This event is scheduled; unschedule it before changing its type."}
         )
