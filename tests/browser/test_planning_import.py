@@ -15,7 +15,7 @@ from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
-SAMPLE = Path(__file__).parents[1] / "events" / "fixtures" / "planning_export_sample.csv"
+SAMPLE = Path(__file__).parents[1] / "planning" / "fixtures" / "planning_export_sample.csv"
 
 
 def test_upload_preview_then_confirm(page: Page, manager: User) -> None:
