@@ -349,6 +349,9 @@ SYNC_RETRY_BASE_SECONDS = env.float("SYNC_RETRY_BASE_SECONDS", default=0.5)
 SYNC_DAYS_BACK = env.int("SYNC_DAYS_BACK", default=7)
 SYNC_DAYS_AHEAD = env.int("SYNC_DAYS_AHEAD", default=35)
 SYNC_PUSH_MAX_ATTEMPTS = env.int("SYNC_PUSH_MAX_ATTEMPTS", default=8)
+# CSV import (planning page, works with sync off): minutes a preview waits for its
+# confirmation; after that `cleanup_sessions` deletes it with its stored file.
+CSV_IMPORT_PREVIEW_MINUTES = env.int("CSV_IMPORT_PREVIEW_MINUTES", default=60)
 
 EDR_ENABLED = env.bool("EDR_ENABLED", default=False)
 EDR_BASE_URL = env.str("EDR_BASE_URL", default="")

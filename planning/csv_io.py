@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.dates import days_range
 from core.exceptions import InvalidInputError
 from planning.models import SyncRun
+from planning.outcome import Progress, no_progress
 from planning.records import CSV_COLUMNS, RecordError, UpstreamEvent, map_csv_row, ref_of
 from planning.sync import Outcome, apply_records, finish_run
 
@@ -73,7 +74,12 @@ def parse_csv(text: str, outcome: Outcome) -> list[UpstreamEvent]:
 
 
 def csv_import(
-    *, data: bytes, dry_run: bool, by: Any = None, trigger: str = "page"
+    *,
+    data: bytes,
+    dry_run: bool,
+    by: Any = None,
+    trigger: str = "page",
+    progress: Progress = no_progress,
 ) -> tuple[Outcome, SyncRun | None]:
     """Import a planning-system CSV export; `dry_run` previews and writes nothing."""
     outcome = Outcome()
@@ -82,7 +88,7 @@ def csv_import(
     if dry_run:
         try:
             with transaction.atomic():
-                apply_records(records, outcome, now=now)
+                apply_records(records, outcome, now=now, progress=progress)
                 raise _DryRunRollback
         except _DryRunRollback:
             pass
@@ -92,7 +98,7 @@ def csv_import(
         trigger=trigger,
         started_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    apply_records(records, outcome, now=now)
+    apply_records(records, outcome, now=now, progress=progress)
     return outcome, finish_run(run, outcome, status=SyncRun.Status.SUCCEEDED)
 
 

@@ -108,3 +108,67 @@ class PendingPush(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} schedule {self.schedule_id}: {self.state}"
+
+
+class CsvImport(models.Model):
+    """One CSV upload on the planning page: the file, its preview and its import.
+
+    The preview and the import run as background tasks that write their progress here
+    (the page polls it), so no request waits for them; the file lives here, not in the
+    session. A preview that is not confirmed by `expires_at` is deleted by
+    `manage.py cleanup_sessions` (with the other expired rows).
+    """
+
+    class State(models.TextChoices):
+        PREVIEWING = "previewing", "Checking the file"
+        PREVIEWED = "previewed", "Ready to import"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    name = models.CharField("file name", max_length=255, blank=True)
+    data = models.BinaryField("file", blank=True, help_text="Emptied once imported.")
+    size = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PREVIEWING)
+    stage = models.CharField(max_length=32, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(
+        default=dict, blank=True, help_text="{counts: {…}, errors: [{row, ref, kind, reason}]}"
+    )
+    run = models.ForeignKey(
+        SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failure = models.CharField(max_length=300, blank=True)
+    error_id = models.CharField(max_length=64, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "CSV import"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=["previewing", "previewed", "importing", "imported", "failed"]
+                ),
+                name="csv_import_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or 'CSV'} ({self.get_state_display()})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.state in (self.State.PREVIEWING, self.State.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))

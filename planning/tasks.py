@@ -32,3 +32,21 @@ def sync_events(days_back: int | None = None, days_ahead: int | None = None) -> 
         end = today + dt.timedelta(days=days_ahead)
     run = sync_run(start=start, end=end, trigger="task")
     return {"run": run.pk, "status": run.status}
+
+
+@task()
+def preview_csv_import(pk: int) -> dict[str, Any]:
+    """The dry run of an uploaded CSV export; its row report lands on the CsvImport row."""
+    from planning.imports import csv_import_preview
+
+    upload = csv_import_preview(pk=pk)
+    return {"import": upload.pk, "state": upload.state}
+
+
+@task()
+def execute_csv_import(pk: int) -> dict[str, Any]:
+    """The import of a confirmed CSV preview; recorded as a SyncRun."""
+    from planning.imports import csv_import_execute
+
+    upload = csv_import_execute(pk=pk)
+    return {"import": upload.pk, "state": upload.state}

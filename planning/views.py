@@ -1,27 +1,27 @@
 """Manager pages of the planning-system integration: run a sync from the dashboard,
-import a CSV export (upload → dry-run preview → confirm), export schedules as CSV."""
+import a CSV export (upload → dry-run preview → confirm, both as background tasks
+that the page follows with a progress bar), export schedules as CSV."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import io
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.exceptions import ApplicationError
 from core.features import get_feature, require_feature
 from core.roles import manager_required
-from planning.csv_io import MAX_CSV_BYTES, csv_import, export_rows, write_csv
+from planning.csv_io import MAX_CSV_BYTES, export_rows, write_csv
+from planning.imports import STAGES, csv_import_confirm, csv_import_start
+from planning.models import CsvImport
 from planning.sync import default_interval, sync_run
 
-SESSION_KEY = "events_csv_import"
 MAX_EXPORT_DAYS = 366
 
 
@@ -93,34 +93,67 @@ def _page(request: HttpRequest, **context: object) -> HttpResponse:
 @manager_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def csv_import_page(request: HttpRequest) -> HttpResponse:
+    """The upload: the cheap checks here, then the preview runs as a background task."""
     if request.method != "POST":
         return _page(request)
-    if request.POST.get("confirm"):
-        stored = request.session.get(SESSION_KEY)
-        if not stored or stored.get("digest") != request.POST.get("confirm"):
-            messages.error(request, "That preview has expired; upload the file again.")
-            return redirect("planning-import")
-        data = base64.b64decode(stored["data"])
-        outcome, run = csv_import(data=data, dry_run=False, by=request.user)
-        del request.session[SESSION_KEY]
-        return _page(request, outcome=outcome, run=run, name=stored.get("name", ""))
     form = CsvUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, upload=form, status=400)
-    data = form.cleaned_data["file"]
+    name = getattr(request.FILES.get("file"), "name", "")
     try:
-        outcome, _ = csv_import(data=data, dry_run=True, by=request.user)
+        upload = csv_import_start(data=form.cleaned_data["file"], name=name, by=request.user)
     except ApplicationError as exc:
         form.add_error("file", exc.detail)
         return _page(request, upload=form, status=400)
-    digest = hashlib.sha256(data).hexdigest()
-    name = getattr(request.FILES.get("file"), "name", "")
-    request.session[SESSION_KEY] = {
-        "digest": digest,
-        "name": name,
-        "data": base64.b64encode(data).decode("ascii"),
-    }
-    return _page(request, outcome=outcome, preview=True, digest=digest, name=name)
+    return redirect("planning-import-detail", pk=upload.pk)
+
+
+def _own_upload(request: HttpRequest, pk: int) -> CsvImport:
+    """An upload of the signed-in manager (another's is a 404, as a session's was)."""
+    return get_object_or_404(CsvImport.objects.defer("data"), pk=pk, created_by=request.user)
+
+
+@manager_required
+@require_safe
+def csv_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress while the task works, then the preview (or the result) and its report."""
+    upload = _own_upload(request, pk)
+    context: dict[str, object] = {"upload_row": upload, "name": upload.name}
+    if upload.state in (CsvImport.State.PREVIEWED, CsvImport.State.IMPORTED):
+        report = upload.report
+        context["outcome"] = {**report.get("counts", {}), "errors": report.get("errors", [])}
+        context["preview"] = upload.state == CsvImport.State.PREVIEWED
+        context["run"] = upload.run
+    return _page(request, **context)
+
+
+@manager_required
+@require_safe
+def csv_import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """Progress of an upload's preview or import for the page's progress bar (one query)."""
+    upload = _own_upload(request, pk)
+    return JsonResponse(
+        {
+            "state": upload.state,
+            "stage": STAGES.get(upload.stage, upload.get_state_display()),
+            "done": upload.progress_done,
+            "total": upload.progress_total,
+            "percent": upload.percent,
+            "finished": not upload.is_working,
+        }
+    )
+
+
+@manager_required
+@require_POST
+def csv_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _own_upload(request, pk)
+    try:
+        csv_import_confirm(upload=upload)
+    except ApplicationError as exc:
+        messages.error(request, exc.detail)
+        return redirect("planning-import")
+    return redirect("planning-import-detail", pk=upload.pk)
 
 
 @manager_required

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from events.models import Event
-from planning.models import PendingPush, SyncRun
+from planning.models import CsvImport, PendingPush, SyncRun
 from scheduler.services import schedule_create
 from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory, store_local
@@ -204,27 +204,38 @@ def test_sync_button_for_readers_and_when_off(client: Client, reader_user, manag
     assert SyncRun.objects.count() == 0
 
 
-def test_csv_page_preview_then_confirm(client: Client, manager_user):
+def test_csv_page_preview_then_confirm(
+    client: Client, manager_user, django_capture_on_commit_callbacks
+):
     client.force_login(manager_user)
     assert client.get("/planning/").status_code == 200
 
-    with open(SAMPLE, "rb") as f:
-        preview = client.post("/planning/", {"file": f})
+    with open(SAMPLE, "rb") as f, django_capture_on_commit_callbacks(execute=True):
+        uploaded = client.post("/planning/", {"file": f})
 
+    upload = CsvImport.objects.get()
+    assert uploaded.status_code == 302
+    assert uploaded["Location"] == f"/planning/imports/{upload.pk}/"
+    preview = client.get(uploaded["Location"])
     assert preview.status_code == 200
     html = preview.content.decode()
     assert "nothing has been written yet" in html
     assert "project reference number &#x27;ABC-17&#x27; is not a number" in html
     assert Event.objects.count() == 0
-    digest = preview.context["digest"]
+    confirm = f"/planning/imports/{upload.pk}/confirm/"
 
-    done = client.post("/planning/", {"confirm": digest})
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(confirm)
+    done = client.get(started["Location"])
 
+    assert started["Location"] == f"/planning/imports/{upload.pk}/"
     assert done.status_code == 200
+    assert "Imported planning_export_sample.csv" in done.content.decode()
     assert Event.objects.count() == 30
     assert SyncRun.objects.get().kind == "csv"
     # The stored preview is used once.
-    again = client.post("/planning/", {"confirm": digest}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(confirm, follow=True)
     assert "expired" in again.content.decode()
     assert Event.objects.count() == 30
 

@@ -1,15 +1,18 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from core.authentication import tokens_delete_expired
+from core.cleanup import registered_cleanups
 from sessions_ext.services import DEFAULT_BATCH_SIZE, sessions_delete_expired
 
 
 class Command(BaseCommand):
     help = (
         "Delete expired sessions in batches (one short statement each, no long table lock), "
-        "and expired API tokens. Run it from cron or a worker, e.g. every 15 minutes."
+        "expired API tokens, and what other apps registered (e.g. abandoned CSV import "
+        "previews). Run it from cron or a worker, e.g. every 15 minutes."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,3 +42,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Deleted {tokens} expired API token{'s' if tokens != 1 else ''}."
                 )
+        now = timezone.now()
+        for cleanup in registered_cleanups():
+            if options["dry_run"]:
+                self.stdout.write(f"{cleanup.count(now)} {cleanup.label} would be deleted.")
+            else:
+                self.stdout.write(f"Deleted {cleanup.delete(now)} {cleanup.label}.")
