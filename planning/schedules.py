@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from core.exceptions import ApplicationError
 from employees.models import Employee
 from events.models import Event, EventCondition
 from events.types import EventType
@@ -95,13 +94,10 @@ def import_schedules(
     A schedule the rules refuse is a conflict too: reported, never forced. Supervisor
     events come first, so a Core event's cascade finds them taken.
     """
+    from scheduler.bulk import ScheduleRequest, schedule_create_many
     from scheduler.models import ChangeSource, Schedule
     from scheduler.rules import Code, Context
-    from scheduler.services import (
-        RuleViolationError,
-        UnacknowledgedWarningsError,
-        schedule_create,
-    )
+    from scheduler.services import RuleViolationError, UnacknowledgedWarningsError
 
     all_codes = [str(code) for code in Code]
     for record in records:
@@ -135,6 +131,10 @@ def import_schedules(
             else {}
         )
         ids_to_store: list[Schedule] = []
+        requests: list[ScheduleRequest] = []
+        by_row: dict[int, tuple[UpstreamEvent, Employee]] = {}
+        # In record order: a conflict found here (row, ref, reason), or a request's key.
+        steps: list[tuple[int, int, str] | int] = []
         for record in batch:
             upstream = record.schedule
             if upstream is None:
@@ -153,11 +153,8 @@ def import_schedules(
                 else f"employee id {upstream.employee_external_id}"
             )
             if employee is None:
-                outcome.error(
-                    record.row,
-                    record.ref,
-                    f"schedule not imported: no employee with {who}",
-                    kind="conflict",
+                steps.append(
+                    (record.row, record.ref, f"schedule not imported: no employee with {who}")
                 )
                 continue
             current = live.get(event.pk)
@@ -172,27 +169,39 @@ def import_schedules(
                         ids_to_store.append(current)
                     continue
                 local = timezone.localtime(current.start)
-                outcome.error(
-                    record.row,
-                    record.ref,
-                    f"scheduled here for {current.employee.name} at {local:%m/%d/%Y %H:%M}, "
-                    f"upstream for {employee.name} at "
-                    f"{timezone.localtime(upstream.start):%m/%d/%Y %H:%M}; kept the local one",
-                    kind="conflict",
+                steps.append(
+                    (
+                        record.row,
+                        record.ref,
+                        f"scheduled here for {current.employee.name} at {local:%m/%d/%Y %H:%M}, "
+                        f"upstream for {employee.name} at "
+                        f"{timezone.localtime(upstream.start):%m/%d/%Y %H:%M}; kept the local one",
+                    )
                 )
                 continue
-            try:
-                result = schedule_create(
-                    event=event,
-                    employee=employee,
-                    start=upstream.start,
-                    source=ChangeSource.SYNC,
-                    context=Context.MANUAL,
-                    # Soft warnings were accepted upstream by whoever scheduled it there;
-                    # hard violations refuse whatever is acknowledged.
-                    acknowledge=all_codes,
+            requests.append(
+                ScheduleRequest(
+                    key=record.row, event=event, employee=employee, start=upstream.start
                 )
-            except (RuleViolationError, UnacknowledgedWarningsError) as exc:
+            )
+            by_row[record.row] = (record, employee)
+            steps.append(record.row)
+        # The whole batch through the rules engine from one snapshot (scheduler/bulk.py).
+        created = schedule_create_many(
+            requests=requests,
+            source=ChangeSource.SYNC,
+            context=Context.MANUAL,
+            # Soft warnings were accepted upstream by whoever scheduled it there; hard
+            # violations refuse whatever is acknowledged.
+            acknowledge=all_codes,
+        )
+        for step in steps:
+            if isinstance(step, tuple):
+                outcome.error(*step, kind="conflict")
+                continue
+            record, employee = by_row[step]
+            exc = created.refused.get(step)
+            if isinstance(exc, (RuleViolationError, UnacknowledgedWarningsError)):
                 codes = ", ".join(sorted({str(e.get("code")) for e in exc.errors})) or exc.code
                 outcome.error(
                     record.row,
@@ -201,7 +210,7 @@ def import_schedules(
                     kind="conflict",
                 )
                 continue
-            except ApplicationError as exc:
+            if exc is not None:
                 outcome.error(
                     record.row,
                     record.ref,
@@ -209,12 +218,12 @@ def import_schedules(
                     kind="conflict",
                 )
                 continue
+            result = created.created[step]
             outcome.schedules_imported += 1
-            if upstream.external_id:
-                result.schedule.external_schedule_id = upstream.external_id
+            external_id = record.schedule.external_id if record.schedule else ""
+            if external_id:
+                result.schedule.external_schedule_id = external_id
                 ids_to_store.append(result.schedule)
-            if result.supervisor and result.supervisor.schedule is not None:
-                live[result.supervisor.schedule.event_id] = result.supervisor.schedule
         if ids_to_store:
             Schedule.objects.bulk_update(ids_to_store, ["external_schedule_id"])
         progress("schedules", min(offset + BATCH_SIZE, total), total)
