@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.dates import local_date
+from core.dates import days_range, local_date
 from core.exceptions import ApplicationError, ConflictError
 from employees.models import Employee, JobTitle, Rotation, RotationException, RotationKind
 from events.models import Event, EventCondition
@@ -41,7 +41,7 @@ from scheduler.services import (
     _user,
     schedule_create,
 )
-from scheduler.snapshot import employee_facts, event_facts, load_snapshot
+from scheduler.snapshot import MARGIN, employee_facts, event_facts, load_snapshot
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,17 @@ class BatchResult:
 class _Pending:
     schedule: Schedule
     note: str = ""
+
+
+def _around(snapshot: Snapshot, employee_id: int, start: dt.datetime) -> Snapshot:
+    """The snapshot as `schedule_check` loads it for one request: the employee's bookings
+    that meet the day before to the day after (with the loader's margin), no others — the
+    batch's snapshot spans all its days, and the rules would read them all."""
+    day = local_date(start)
+    first, after = days_range(day - dt.timedelta(days=1), day + dt.timedelta(days=1))
+    low, high = first - MARGIN, after + MARGIN
+    nearby = [b for b in snapshot.bookings.get(employee_id, ()) if b.start < high and b.end > low]
+    return replace(snapshot, bookings={employee_id: nearby})
 
 
 def _employed_on(employee: Employee, day: dt.date) -> bool:
@@ -218,7 +229,7 @@ def _create_many(
             employee=facts[employee.pk],
             start=request.start,
             context=context,
-            snapshot=snapshot,
+            snapshot=_around(snapshot, employee.pk, request.start),
         )
         try:
             warnings = _enforce(violations, acknowledge)
@@ -284,7 +295,7 @@ def _supervisor(
             employee=facts[person.pk],
             start=start,
             context=Context.AUTO,
-            snapshot=snapshot,
+            snapshot=_around(snapshot, person.pk, start),
         )
         if any(v.is_hard for v in violations):
             last = violations
