@@ -192,3 +192,33 @@ def test_a_file_the_task_cannot_read_fails_with_the_reason(client: Client, manag
     page = client.get(f"/planning/imports/{upload.pk}/").content.decode()
     assert "odd.csv could not be read." in page
     assert "Nothing was written." in page
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_written_outside_the_dry_runs_transaction(manager_user):
+    """The page must see the progress while the preview's transaction is still open
+    (and after it is rolled back): it is written on its own connection."""
+    from django.db import transaction
+
+    from planning.imports import _progress_writer
+
+    upload = CsvImport.objects.create(
+        created_by=manager_user, expires_at=timezone.now() + dt.timedelta(hours=1), data=b"x"
+    )
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic(), _progress_writer(upload.pk) as progress:
+        progress("events", 1000, 20000)  # the first write of a run is never throttled
+        CsvImport.objects.filter(pk=upload.pk).update(name="rolled back")
+        raise Rollback
+
+    upload.refresh_from_db()
+    assert (upload.name, upload.stage, upload.progress_done, upload.progress_total) == (
+        "",
+        "events",
+        1000,
+        20000,
+    )
