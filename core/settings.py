@@ -223,21 +223,26 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Logging ----------------------------------------------------------------------------
 
 # Readable lines in development, one JSON object per line in production. Every record
-# carries request_id and error_id (core.logging.RequestContextFilter).
+# carries request_id and error_id (core.logging.RequestContextFilter) and its time in
+# UTC with the offset (core.log_format; gunicorn.conf.py does the same for gunicorn).
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "core.logging.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "core.logging.RequestContextFilter"},
+        "quiet_refusal": {"()": "core.logging.QuietRefusalFilter"},
+    },
     "formatters": {
         "plain": {
+            "()": "core.log_format.UTCFormatter",
             "format": "{asctime} {levelname} {name} [{request_id}] {message}",
             "style": "{",
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "core.log_format.UTCJsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(error_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
@@ -255,6 +260,16 @@ LOGGING = {
         # reach the root handler once, like everybody else's.
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.db.backends": {"level": "INFO"},
+        # Requests refused as suspicious: one WARNING line each, without a traceback.
+        **{
+            f"django.security.{name}": {"filters": ["quiet_refusal"]}
+            for name in (
+                "DisallowedHost",
+                "RequestDataTooBig",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+            )
+        },
     },
 }
 
@@ -269,7 +284,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.roles.IsManagerOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",

@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.fields import BlankAsNullURLField
+from core.fields import RANGE_HELP, BlankAsNullURLField, DayField
 from events.models import Event, SyncRun
 
 
@@ -68,11 +68,13 @@ class EventSerializer(serializers.ModelSerializer[Event]):
 
 
 class SyncRequestSerializer(serializers.Serializer[Any]):
-    date_from = serializers.DateField(
-        required=False, help_text="First store-local day (default: today - SYNC_DAYS_BACK)."
+    date_from = DayField(
+        required=False,
+        help_text=f"First store-local day (default: today - SYNC_DAYS_BACK). {RANGE_HELP}",
     )
-    date_to = serializers.DateField(
-        required=False, help_text="Last store-local day (default: today + SYNC_DAYS_AHEAD)."
+    date_to = DayField(
+        required=False,
+        help_text=f"Last store-local day (default: today + SYNC_DAYS_AHEAD). {RANGE_HELP}",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
