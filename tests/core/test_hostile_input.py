@@ -47,3 +47,30 @@ def test_a_body_nested_too_deeply_is_a_400_parse_error_and_one_warning(
     assert [(r.name, r.levelname, r.exc_info) for r in records] == [
         ("core.problems", "WARNING", None)
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"event": 1, "employee": 1, "start": "2026-12-16T10:45:00Z", "acknowledge": ["\\ud800"]}',
+        '{"\\udfff": 1}',
+        '["ok", {"deep": ["\\ud83d"]}]',
+    ],
+)
+def test_a_lone_surrogate_is_a_400_parse_error(api_as: ApiAs, staff_user: User, body: str) -> None:
+    """`"acknowledge": ["\\ud800"]` was a 500: the error message echoing the value could
+    not be encoded as UTF-8."""
+    response = api_as(staff_user).post("/api/v1/schedules/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+def test_a_surrogate_pair_is_a_character_and_is_kept(api_as: ApiAs) -> None:
+    """😀 escaped as a pair is one character: no parse error (a 400 for the credentials)."""
+    response = api_as(None).post(
+        "/api/v1/auth/login/",
+        '{"username": "\\ud83d\\ude00", "password": "x"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_credentials"
