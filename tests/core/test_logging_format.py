@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import io
 import json
 import logging
 import logging.config
+import os
 import re
 import runpy
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any, cast
 
@@ -89,3 +96,65 @@ def test_a_body_over_the_limit_is_one_warning_without_a_traceback(
     assert [(r.name, r.levelname, r.exc_info) for r in caplog.records] == [
         ("django.security.RequestDataTooBig", "WARNING", None)
     ]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.server
+def test_a_real_gunicorn_and_the_app_log_every_line_in_utc(tmp_path: Path) -> None:
+    """gunicorn started as the README says: its own lines (start-up, access log) and the
+    application's carry the same UTC timestamps; before, gunicorn wrote local time in
+    its own `[2026-12-04 19:07:41 -0500]` format."""
+    port = _free_port()
+    out, err = tmp_path / "stdout.log", tmp_path / "stderr.log"
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "gunicorn-log-test-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_LOG_LEVEL": "INFO",
+        "DJANGO_LOG_FORMAT": "plain",
+        "TZ": "America/New_York",
+        # WhiteNoise warns (a Python warning, not a log record) that nothing is collected.
+        "PYTHONWARNINGS": "ignore::UserWarning",
+    }
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "-c",
+                "gunicorn.conf.py",
+                "core.wsgi:application",
+                "--workers=1",
+                f"--bind=127.0.0.1:{port}",
+                "--access-logfile=-",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            status = None
+            while status is None and time.monotonic() < deadline:
+                try:
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                    connection.request("GET", "/api/v1/no-such-endpoint/")
+                    status = connection.getresponse().status
+                except OSError:
+                    time.sleep(0.2)
+            assert status == 404
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+    lines = [line for f in (out, err) for line in f.read_text().splitlines() if line.strip()]
+    names = " ".join(lines)
+    assert "gunicorn.error" in names and "gunicorn.access" in names and "core.problems" in names
+    for line in lines:
+        assert UTC_STAMP.match(line.split(" ")[0]), line
