@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from core.fields import DayFormField
+from core.fields import MAX_ID, DayFormField
 from employees.models import Employee
 from events.models import Event
 from events.types import EventType, core_slots, default_start_time
@@ -165,9 +165,11 @@ class RescheduleForm(ChangeForm):
 class TradeForm(ChangeForm):
     """Swap the employees of two schedules of the same day."""
 
-    first = forms.IntegerField(label="Schedule", min_value=1)
+    # Ids in the column's range: a larger number overflowed the lookup (a 500).
+    first = forms.IntegerField(label="Schedule", min_value=1, max_value=MAX_ID)
     second = forms.IntegerField(
         label="Trade with",
         min_value=1,
+        max_value=MAX_ID,
         error_messages={"required": "Pick the schedule to trade with."},
     )

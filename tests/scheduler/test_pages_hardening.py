@@ -9,6 +9,7 @@ from django.test import Client
 from scheduler.models import Schedule
 from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory
+from tests.scheduler.factories import ScheduleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,17 @@ def test_scheduling_on_a_day_out_of_range_is_refused(manager: Client, date: str)
     assert response.status_code in (200, 400)
     assert "Must be a day from 2000-01-01 to 2100-12-31" in response.content.decode()
     assert not Schedule.objects.exists()
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "9" * 400])
+@pytest.mark.parametrize("field", ["first", "second"])
+def test_a_trade_with_an_id_that_overflows_is_refused(
+    manager: Client, field: str, number: str
+) -> None:
+    """A number past the id column's range reached the lookup: a 500."""
+    schedule = ScheduleFactory.create()
+    other = ScheduleFactory.create()
+    data = {"first": schedule.pk, "second": other.pk, field: number}
+    response = manager.post("/schedules/trade/", data)
+    assert response.status_code == 400
+    assert Schedule.objects.get(pk=schedule.pk).employee_id == schedule.employee_id
