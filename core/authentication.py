@@ -31,3 +31,9 @@ def tokens_delete_expired() -> int:
     """Delete every expired API token; returns how many went."""
     deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
     return int(deleted)
+
+
+def tokens_end_for_user(*, user: Any) -> int:
+    """Delete every API token of `user` (a password change, a deactivation)."""
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return int(deleted)

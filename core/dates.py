@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 
@@ -40,3 +41,39 @@ def iso_local(moment: dt.datetime) -> str:
     """As DRF's DateTimeField writes it: current (store) zone, ISO 8601, UTC as Z."""
     text = timezone.localtime(moment).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+# --- The accepted range ------------------------------------------------------------------
+# Every date and date-time the application takes in to store or schedule from (the API's
+# bodies and `start` parameters, the pages' forms and day addresses, the planning
+# system's CSV) must fall on a store-local day of the years 2000 to 2100. Far enough for
+# any real event, and far from the ends of the calendar, where adding a duration or a
+# day to a date overflows. List filters' `date_from`/`date_to` are bounds, not values,
+# and take any date (`bound_from`/`bound_until`).
+
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+OUT_OF_RANGE_MESSAGE = (
+    f"Must be a day from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()} (store time)."
+)
+
+
+def in_range(day: dt.date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def validate_day(value: dt.date) -> None:
+    """Django/DRF validator: `value` (a date, or a date-time's store-local day) is in range.
+
+    Raises django.core.exceptions.ValidationError with code `out_of_range`; DRF fields
+    and Django forms both accept it as a validator.
+    """
+    if isinstance(value, dt.datetime):
+        try:
+            day = local_date(value) if timezone.is_aware(value) else value.date()
+        except OverflowError:
+            day = dt.date.max if value.year > 1 else dt.date.min
+    else:
+        day = value
+    if not in_range(day):
+        raise ValidationError(OUT_OF_RANGE_MESSAGE, code="out_of_range")

@@ -6,11 +6,10 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import BigIntegerField, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 
-# Primary keys are BigAutoFields (DEFAULT_AUTO_FIELD).
-MAX_ID = BigIntegerField.MAX_BIGINT
+from core.fields import MAX_ID
 
 
 class DateRangeForm(forms.Form):

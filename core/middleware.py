@@ -78,6 +78,25 @@ class RequestLimitsMiddleware:
         return self.get_response(request)
 
 
+class NoStoreForSignedInAPIMiddleware:
+    """`Cache-Control: no-store` on every API response to a signed-in caller.
+
+    They carry employees' contact details and schedules: no browser, proxy or shared
+    cache may keep them. DRF sets the user it authenticated (session or token) on the
+    Django request too, so this sees both.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if is_api_request(request) and user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 class ApplicationErrorMiddleware:
     """Answer our exceptions, Django validation and database errors of non-DRF views.
 

@@ -80,6 +80,18 @@ class AutoSchema(openapi.AutoSchema):
         parameters = _with_filter_limits(super()._get_filter_parameters(), self.view)
         return _empty_means_absent(parameters)
 
+    def _get_request_body(self, direction: str = "request") -> Any:
+        """drf-spectacular documents bodies of PUT, PATCH and POST only; a view that reads
+        one on DELETE says so with `delete_takes_body = True` (the password re-check
+        before ending a session)."""
+        if self.method == "DELETE" and getattr(self.view, "delete_takes_body", False):
+            self.method = "POST"
+            try:
+                return super()._get_request_body(direction)
+            finally:
+                self.method = "DELETE"
+        return super()._get_request_body(direction)
+
     def _get_pagination_parameters(self) -> list[dict[str, Any]]:
         return _empty_means_absent(super()._get_pagination_parameters())
 

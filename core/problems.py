@@ -33,6 +33,11 @@ PROBLEM_TYPE_PREFIX = "/problems/"
 
 logger = logging.getLogger("core.problems")
 
+# 4xx problems that say a client sent something no form or client of ours sends (a body
+# that does not parse, one over the size limit, a forged host): logged at WARNING, still
+# without a traceback; every other 4xx is an INFO line.
+WARNING_CODES = frozenset({"parse_error", "request_too_large", "bad_request"})
+
 
 @dataclass
 class Problem:
@@ -201,7 +206,7 @@ def attach_to_request(problem: Problem, request: HttpRequest | None) -> None:
 
 
 def log_problem(problem: Problem, exc: BaseException | None, request: HttpRequest | None) -> None:
-    """One record per problem: ERROR with the traceback for a 5xx, INFO otherwise."""
+    """One record per problem: ERROR with the traceback for a 5xx, else WARNING or INFO."""
     attach_to_request(problem, request)
     path = getattr(request, "path", "")
     if problem.is_server_error:
@@ -219,7 +224,8 @@ def log_problem(problem: Problem, exc: BaseException | None, request: HttpReques
             },
         )
     else:
-        logger.info(
+        logger.log(
+            logging.WARNING if problem.code in WARNING_CODES else logging.INFO,
             "%s %s: %s (error_id=%s)",
             problem.status,
             problem.code,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets generic Django classes be subscripted at runtime (ModelAdmin[Event], …) for mypy.
@@ -81,8 +83,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreForSignedInAPIMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "core.middleware.ApplicationErrorMiddleware",
     # Last: turns a locked-out sign-in into a 429 (sessions_ext.lockout).
     "axes.middleware.AxesMiddleware",
@@ -157,18 +162,25 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 # last_activity (and the expiry) are written at most once per this many seconds.
 SESSION_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=60)
+# A user keeps at most this many sessions: signing in once more ends the oldest.
+SESSION_MAX_PER_USER = env.int("SESSION_MAX_PER_USER", default=10)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_SAVE_EVERY_REQUEST = False
 # How many reverse proxies in front of the app append to X-Forwarded-For. 0: the header
 # is ignored and REMOTE_ADDR is the client (anyone can send X-Forwarded-For).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Brute-force protection on sign-in (django-axes; state in the database, so it holds
-# across worker processes): after AXES_FAILURE_LIMIT failures for one username or one IP
-# within the cool-off window, attempts get 429 with Retry-After until it passes.
+# Brute-force protection on sign-in and on every password re-check (django-axes; state
+# in the database, so it holds across worker processes). Within the cool-off window,
+# LOGIN_FAILURE_LIMIT failures for one username from one IP, or LOGIN_FAILURE_CEILING
+# for one username from all IPs together or from one IP over all usernames, lock that
+# key: attempts get 429 with Retry-After until it passes (sessions_ext.lockout).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_CEILING = env.int("LOGIN_FAILURE_CEILING", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Order matters: sessions_ext.lockout.LockoutHandler gives each key its own limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "sessions_ext.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sessions_ext.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "sessions_ext.client.client_ip"
@@ -223,24 +235,49 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images, fonts
+# and requests from this origin only. No template has an inline script, style element
+# or style attribute (JavaScript and CSS live in static/; the API docs load their set-up
+# script from /api/docs/?script), so no 'unsafe-inline' is needed. Images may also be
+# data: URIs (the Swagger UI's icons). No frames, plugins or foreign form targets.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
+
 # --- Logging ----------------------------------------------------------------------------
 
 # Readable lines in development, one JSON object per line in production. Every record
-# carries request_id and error_id (core.logging.RequestContextFilter).
+# carries request_id and error_id (core.logging.RequestContextFilter) and its time in
+# UTC with the offset (core.log_format; gunicorn.conf.py does the same for gunicorn).
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "core.logging.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "core.logging.RequestContextFilter"},
+        "quiet_refusal": {"()": "core.logging.QuietRefusalFilter"},
+    },
     "formatters": {
         "plain": {
+            "()": "core.log_format.UTCFormatter",
             "format": "{asctime} {levelname} {name} [{request_id}] {message}",
             "style": "{",
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "core.log_format.UTCJsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(error_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
@@ -258,6 +295,16 @@ LOGGING = {
         # reach the root handler once, like everybody else's.
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.db.backends": {"level": "INFO"},
+        # Requests refused as suspicious: one WARNING line each, without a traceback.
+        **{
+            f"django.security.{name}": {"filters": ["quiet_refusal"]}
+            for name in (
+                "DisallowedHost",
+                "RequestDataTooBig",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+            )
+        },
     },
 }
 
@@ -272,7 +319,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.roles.IsManagerOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",

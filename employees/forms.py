@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.fields import DayFormField
 from core.forms import AccessibleFormMixin
 from employees.filters import EmployeeFilter
 from employees.models import Employee, JobTitle
@@ -54,11 +55,11 @@ class EmployeePageFilter(django_filters.FilterSet):
 
 
 class TimeOffForm(AccessibleFormMixin, forms.Form):
-    start_date = forms.DateField(
+    start_date = DayFormField(
         label="First day off",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end_date = forms.DateField(
+    end_date = DayFormField(
         label="Last day off",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The same as the first day for a single day.",

@@ -26,6 +26,8 @@ from planning.records import CSV_COLUMNS, RecordError, UpstreamEvent, map_csv_ro
 from planning.sync import Outcome, apply_records, finish_run
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
+# The csv module's own limit (csv.field_size_limit()): a longer field is refused.
+MAX_FIELD_CHARS = csv.field_size_limit()
 REQUIRED_COLUMNS = ("Project Name", "Project Reference Number", "Start Date/Time", "Due Date/Time")
 
 
@@ -50,7 +52,12 @@ def decode_csv(data: bytes) -> str:
 def parse_csv(text: str, outcome: Outcome) -> list[UpstreamEvent]:
     """Rows → records; refused rows are reported with their line number."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error:  # the header row has a field over the csv module's limit
+        raise InvalidInputError(
+            f"The first row has a field over {MAX_FIELD_CHARS:,} characters."
+        ) from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvalidInputError(
@@ -58,13 +65,28 @@ def parse_csv(text: str, outcome: Outcome) -> list[UpstreamEvent]:
         )
     reader.fieldnames = header
     records = []
-    for raw in reader:
+    rows = iter(reader)
+    while True:
+        previous = reader.line_num
+        try:
+            raw = next(rows)
+        except StopIteration:
+            break
+        except csv.Error:  # a field over the limit: that row is refused, the next is read
+            outcome.fetched += 1
+            outcome.error(previous + 1, "", f"a field is over {MAX_FIELD_CHARS:,} characters")
+            continue
         line = reader.line_num
         if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
             continue  # a blank line
         outcome.fetched += 1
         if None in raw:
             outcome.error(line, ref_of(raw, "Project Reference Number"), "too many columns")
+            continue
+        if any("\x00" in v for v in raw.values() if isinstance(v, str)):
+            # PostgreSQL stores no NUL in text: refused here, never half-written.
+            ref = ref_of(raw, "Project Reference Number").replace("\x00", "")
+            outcome.error(line, ref, "a field contains a NUL character")
             continue
         try:
             records.append(map_csv_row(raw, line))

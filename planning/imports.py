@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, InvalidInputError
-from planning.csv_io import REQUIRED_COLUMNS, csv_import, decode_csv
+from planning.csv_io import MAX_FIELD_CHARS, REQUIRED_COLUMNS, csv_import, decode_csv
 from planning.models import CsvImport
 from planning.outcome import Outcome, Progress
 from planning.sync import MAX_ERRORS_STORED
@@ -51,7 +51,12 @@ def preview_ttl() -> dt.timedelta:
 def check_export(data: bytes) -> None:
     """The cheap checks, in the request: size, text, the export's columns."""
     text = decode_csv(data)
-    header = next(csv.reader(io.StringIO(text[:65536], newline="")), [])
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:  # the header row has a field over the csv module's limit
+        raise InvalidInputError(
+            f"The first row has a field over {MAX_FIELD_CHARS:,} characters."
+        ) from None
     missing = [c for c in REQUIRED_COLUMNS if c not in {h.strip() for h in header}]
     if missing:
         raise InvalidInputError(

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.dates import day_start
+from core.dates import OUT_OF_RANGE_MESSAGE, day_start, validate_day
 from events.models import EventCondition
 from events.types import default_start_time, detect_event_type, event_number
 
@@ -121,6 +122,10 @@ def parse_store_datetime(value: Any, name: str) -> dt.datetime:
     parsed = _parse_moment(text, timezone.get_current_timezone_name())
     if parsed is None:
         raise RecordError(f"{name} {text[:40]!r} is not a date (MM/DD/YYYY)")
+    try:
+        validate_day(parsed)
+    except ValidationError:
+        raise RecordError(f"{name} {text[:40]!r}: {OUT_OF_RANGE_MESSAGE}") from None
     return parsed
 
 

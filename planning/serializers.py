@@ -4,15 +4,18 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.fields import RANGE_HELP, DayField
 from planning.models import SyncRun
 
 
 class SyncRequestSerializer(serializers.Serializer[Any]):
-    date_from = serializers.DateField(
-        required=False, help_text="First store-local day (default: today - SYNC_DAYS_BACK)."
+    date_from = DayField(
+        required=False,
+        help_text=f"First store-local day (default: today - SYNC_DAYS_BACK). {RANGE_HELP}",
     )
-    date_to = serializers.DateField(
-        required=False, help_text="Last store-local day (default: today + SYNC_DAYS_AHEAD)."
+    date_to = DayField(
+        required=False,
+        help_text=f"Last store-local day (default: today + SYNC_DAYS_AHEAD). {RANGE_HELP}",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.exceptions import ApplicationError
 from core.features import get_feature, require_feature
+from core.fields import DayFormField
 from core.roles import manager_required
 from planning.csv_io import MAX_CSV_BYTES, export_rows, write_csv
 from planning.imports import STAGES, csv_import_confirm, csv_import_start
@@ -47,8 +48,8 @@ class CsvUploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    date_from = forms.DateField(label="From", widget=DateInput)
-    date_to = forms.DateField(label="To", widget=DateInput)
+    date_from = DayFormField(label="From", widget=DateInput)
+    date_to = DayFormField(label="To", widget=DateInput)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

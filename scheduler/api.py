@@ -136,6 +136,11 @@ class ScheduleViewSet(
 
     @extend_schema(
         summary="Reschedule (new start) and/or reassign (new employee)",
+        description=(
+            "Fields left out stay as they are. A body that changes nothing (`{}`, or the "
+            "current start and employee) answers 200 with the schedule as it is and writes "
+            "nothing: no audit row, no data-version move, no push to the planning system."
+        ),
         request=ScheduleUpdateSerializer,
         responses={200: ScheduleResultSerializer, 409: OpenApiResponse(description="Conflict")},
     )

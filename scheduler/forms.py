@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from core.fields import MAX_ID, DayFormField
 from employees.models import Employee
 from events.models import Event
 from events.types import EventType, core_slots, default_start_time
@@ -47,7 +48,7 @@ class WhenForm(forms.Form):
     """The date and start time the employee list of the event page is worked out for
     (a GET form). Core events pick one of the slots; other types may type any time."""
 
-    date = forms.DateField(label="Date", widget=DateInput)
+    date = DayFormField(label="Date", widget=DateInput)
     slot = forms.ChoiceField(label="Slot", required=False)
     time = forms.TimeField(
         label="Or another time",
@@ -98,7 +99,7 @@ class ChangeForm(forms.Form):
 class ScheduleForm(ChangeForm):
     """Schedule an event: a date, a start time and an employee."""
 
-    date = forms.DateField(label="Date")
+    date = DayFormField(label="Date")
     time = forms.TimeField(label="Start time")
     employee = forms.ModelChoiceField(
         label="Employee",
@@ -122,7 +123,7 @@ class RescheduleForm(ChangeForm):
     """Move a schedule (date and/or time) and/or give it to another employee; what is
     left empty stays as it is."""
 
-    date = forms.DateField(label="New date", required=False, widget=DateInput)
+    date = DayFormField(label="New date", required=False, widget=DateInput)
     time = forms.TimeField(label="New start time", required=False, widget=TimeInput)
     employee = forms.ModelChoiceField(
         label="Employee",
@@ -164,9 +165,11 @@ class RescheduleForm(ChangeForm):
 class TradeForm(ChangeForm):
     """Swap the employees of two schedules of the same day."""
 
-    first = forms.IntegerField(label="Schedule", min_value=1)
+    # Ids in the column's range: a larger number overflowed the lookup (a 500).
+    first = forms.IntegerField(label="Schedule", min_value=1, max_value=MAX_ID)
     second = forms.IntegerField(
         label="Trade with",
         min_value=1,
+        max_value=MAX_ID,
         error_messages={"required": "Pick the schedule to trade with."},
     )

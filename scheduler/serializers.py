@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import MAX_ID, RANGE_HELP, IdRelatedField, MomentField
 from employees.models import Employee
 from events.models import Event
 from scheduler.models import Schedule
@@ -58,9 +59,9 @@ class ViolationSerializer(serializers.Serializer[Any]):
 class ScheduleProposalSerializer(serializers.Serializer[Any]):
     """An assignment to check or make: `event` and `employee` are ids; `start` ISO 8601."""
 
-    event = serializers.PrimaryKeyRelatedField(queryset=Event.objects.all())
-    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all())
-    start = serializers.DateTimeField()
+    event = IdRelatedField(queryset=Event.objects.all())
+    employee = IdRelatedField(queryset=Employee.objects.all())
+    start = MomentField(help_text=f"ISO 8601. {RANGE_HELP}")
 
 
 class AcknowledgeMixin(serializers.Serializer[Any]):
@@ -78,14 +79,14 @@ class ScheduleCreateSerializer(ScheduleProposalSerializer, AcknowledgeMixin):
 
 
 class ScheduleUpdateSerializer(AcknowledgeMixin):
-    start = serializers.DateTimeField(required=False)
-    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all(), required=False)
+    start = MomentField(required=False, help_text=f"ISO 8601. {RANGE_HELP}")
+    employee = IdRelatedField(queryset=Employee.objects.all(), required=False)
 
 
 @extend_schema_field(
     {
         "type": "array",
-        "items": {"type": "integer", "minimum": 1},
+        "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         "minItems": 2,
         "maxItems": 2,
         "uniqueItems": True,
@@ -95,7 +96,7 @@ class SchedulePairField(serializers.ListField):
     """Two different schedule ids: the schema says so, and a pair of one id is a 400 here."""
 
     def __init__(self, **kwargs: Any) -> None:
-        child = serializers.IntegerField(min_value=1)
+        child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
         super().__init__(child=child, min_length=2, max_length=2, **kwargs)
 
     def to_internal_value(self, data: Any) -> list[int]:
@@ -149,4 +150,4 @@ class CandidateSerializer(serializers.Serializer[Any]):
 
 
 class StartQuerySerializer(serializers.Serializer[Any]):
-    start = serializers.DateTimeField(help_text="ISO 8601; without an offset, store time.")
+    start = MomentField(help_text=f"ISO 8601; without an offset, store time. {RANGE_HELP}")

@@ -412,10 +412,17 @@ def schedule_reschedule(
     acknowledge: Iterable[str] = (),
     source: ChangeSource = ChangeSource.API,
 ) -> ScheduleResult:
-    """Move a live schedule to another time and/or employee, re-checked."""
+    """Move a live schedule to another time and/or employee, re-checked.
+
+    Nothing new asked for (no start and no employee, or the current ones): nothing is
+    locked, checked or written — no audit row, no data-version move, no push — and the
+    schedule is answered as it is.
+    """
     new_employee = employee or schedule.employee
     new_start = start or schedule.start
     moved = new_start != schedule.start
+    if not moved and new_employee.pk == schedule.employee_id:
+        return ScheduleResult(schedule=schedule)
     plan = _supervisor_plan(core_event=schedule.event, core_start=new_start) if moved else None
     _lock(
         employee_ids={schedule.employee_id, new_employee.pk, *(plan.employee_ids if plan else ())},

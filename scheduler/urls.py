@@ -6,17 +6,22 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
+from core.dates import in_range
 from scheduler import views
 from scheduler.views import auto as auto_views
 
 
 class IsoDayConverter:
-    """A calendar day as YYYY-MM-DD; an impossible one (2026-02-30) matches nothing: 404."""
+    """A calendar day as YYYY-MM-DD; an impossible one (2026-02-30) or one outside the
+    accepted range (core.dates, years 2000-2100) matches nothing: 404."""
 
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> dt.date:
-        return dt.date.fromisoformat(value)  # ValueError: no match
+        day = dt.date.fromisoformat(value)  # ValueError: no match
+        if not in_range(day):
+            raise ValueError("Outside the accepted range of days.")
+        return day
 
     def to_url(self, value: dt.date | str) -> str:
         if isinstance(value, dt.datetime):  # a moment is not a day: say which day

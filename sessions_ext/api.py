@@ -8,7 +8,6 @@ from django.contrib.auth import authenticate, login, logout
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSet
 
 from core.exceptions import InvalidInputError
+from core.parsers import JSONParser
 from sessions_ext.selectors import session_list_for_user
 from sessions_ext.serializers import (
     LoginSerializer,
@@ -76,6 +76,8 @@ class SessionViewSet(ViewSet):
     """The signed-in user's own sessions: list, revoke one, revoke all the others."""
 
     permission_classes = [IsAuthenticated]
+    # DELETE reads {"password": …}: ending a session asks for the password again.
+    delete_takes_body = True
     lookup_field = "public_id"
     # Exactly a UUID as this API writes it. The looser "[0-9a-f-]{36}", also the schema's
     # pattern, let "----…" through to the lookup, which then failed as a 400; now any
@@ -94,14 +96,31 @@ class SessionViewSet(ViewSet):
 
     @extend_schema(
         summary="Sign out one of my sessions",
+        description=(
+            "Asks for the password again (JSON `password`), counted with the sign-in "
+            "failures: a wrong one is a 400 `wrong_password` on `password`; past the limit, "
+            "429 with Retry-After."
+        ),
+        request=PasswordSerializer,
         responses={204: OpenApiResponse(description="Signed out")},
     )
     def destroy(self, request: Request, public_id: str) -> Response:
-        session_revoke(user=request.user, public_id=public_id)
+        serializer = PasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session_revoke(
+            request=request._request,
+            user=request.user,
+            password=serializer.validated_data["password"],
+            public_id=public_id,
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary="Sign out all my other sessions",
+        description=(
+            "Asks for the password again, counted with the sign-in failures: a wrong one is "
+            "a 400 `wrong_password` on `password`; past the limit, 429 with Retry-After."
+        ),
         request=PasswordSerializer,
         responses=inline_serializer("RevokedSessions", {"revoked": serializers.IntegerField()}),
     )
@@ -110,6 +129,7 @@ class SessionViewSet(ViewSet):
         serializer = PasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         revoked = session_revoke_others(
+            request=request._request,
             user=request.user,  # type: ignore[arg-type]
             password=serializer.validated_data["password"],
             current_session_key=request.session.session_key,

@@ -1,11 +1,14 @@
-"""What a locked-out sign-in attempt gets (django-axes AXES_LOCKOUT_CALLABLE)."""
+"""Brute-force lockout (django-axes): what is counted, and what a locked-out attempt gets."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
+from django.conf import settings
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -32,3 +35,26 @@ def lockout_response(
     response = render(request, "sessions_ext/locked_out.html", {"problem": problem}, status=429)
     response["Retry-After"] = str(seconds)
     return response
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a limit per key (AXES_HANDLER).
+
+    Failures are counted per username + IP (LOGIN_FAILURE_LIMIT), per username from every
+    IP together and per IP over every username (both LOGIN_FAILURE_CEILING, higher), the
+    keys AXES_LOCKOUT_PARAMETERS lists in that order. So failures from elsewhere lock a
+    username out of the store's own network only past the ceiling, while one address
+    guessing stops at the limit. axes compares one number with one limit: each count is
+    scaled to LOGIN_FAILURE_LIMIT, which it reaches exactly when the count reaches its
+    own limit.
+    """
+
+    def get_failures(self, request: HttpRequest, credentials: Any = None) -> int:
+        limit = settings.AXES_FAILURE_LIMIT
+        limits = (limit, settings.LOGIN_FAILURE_CEILING, settings.LOGIN_FAILURE_CEILING)
+        counts = [
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        ]
+        scaled = (count * limit // max(own, 1) for count, own in zip(counts, limits, strict=True))
+        return max(scaled, default=0)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import InvalidInputError
 from sessions_ext.client import describe_user_agent
-from sessions_ext.forms import PasswordConfirmForm
+from sessions_ext.forms import PasswordConfirmForm, RecheckedPasswordChangeForm
 from sessions_ext.selectors import session_list_for_user
 from sessions_ext.services import session_revoke, session_revoke_others
 
@@ -33,17 +35,28 @@ class LogoutView(auth_views.LogoutView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("session-list")
+    form_class = RecheckedPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["request"] = self.request
+        return kwargs
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(
-            self.request, "Password changed. Every other session of yours has been signed out."
+            self.request,
+            "Password changed. Every other session of yours has been signed out and your "
+            "API tokens no longer work.",
         )
         return response
 
 
 def _render_list(
-    request: HttpRequest, form: PasswordConfirmForm, status: int = 200
+    request: HttpRequest,
+    form: PasswordConfirmForm,
+    status: int = 200,
+    revoke_error: tuple[uuid.UUID, str] | None = None,
 ) -> HttpResponse:
     sessions = [
         {
@@ -56,7 +69,13 @@ def _render_list(
     return render(
         request,
         "sessions_ext/session_list.html",
-        {"sessions": sessions, "form": form},
+        {
+            "sessions": sessions,
+            "session_limit": settings.SESSION_MAX_PER_USER,
+            "form": form,
+            "revoke_error_id": revoke_error[0] if revoke_error else None,
+            "revoke_error": revoke_error[1] if revoke_error else "",
+        },
         status=status,
     )
 
@@ -70,7 +89,20 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_revoke_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    session_revoke(user=request.user, public_id=public_id)
+    form = PasswordConfirmForm(request.POST)
+    if not form.is_valid():
+        error = (public_id, "Enter your password to sign out that session.")
+        return _render_list(request, PasswordConfirmForm(), status=400, revoke_error=error)
+    try:
+        session_revoke(
+            request=request,
+            user=request.user,
+            password=form.cleaned_data["password"],
+            public_id=public_id,
+        )
+    except InvalidInputError as exc:
+        error = (public_id, exc.detail)
+        return _render_list(request, PasswordConfirmForm(), status=400, revoke_error=error)
     messages.success(request, "That session has been signed out.")
     return redirect("session-list")
 
@@ -83,6 +115,7 @@ def session_revoke_others_view(request: HttpRequest) -> HttpResponse:
         return _render_list(request, form, status=400)
     try:
         revoked = session_revoke_others(
+            request=request,
             user=request.user,  # type: ignore[arg-type]
             password=form.cleaned_data["password"],
             current_session_key=request.session.session_key,

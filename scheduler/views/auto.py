@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.exceptions import ConflictError, InvalidInputError
 from core.features import require_feature
+from core.fields import DayFormField
 from core.roles import is_manager, manager_required
 from employees.models import Employee
 from scheduler.auto_selectors import auto_run_list, auto_run_review
@@ -40,8 +41,8 @@ FEATURE = "auto_scheduler"
 
 
 class AutoRunForm(forms.Form):
-    first_day = forms.DateField(label="From", widget=DateInput)
-    last_day = forms.DateField(label="To", widget=DateInput)
+    first_day = DayFormField(label="From", widget=DateInput)
+    last_day = DayFormField(label="To", widget=DateInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -58,7 +59,7 @@ class ProposalForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "No such employee."},
     )
-    date = forms.DateField(label="Date", required=False, widget=DateInput)
+    date = DayFormField(label="Date", required=False, widget=DateInput)
     time = forms.TimeField(label="Start", required=False, widget=TimeInput)
 
 

@@ -62,14 +62,22 @@ def test_the_docs_page_renders_with_the_sidecar_assets_only() -> None:
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
-    sidecar = f"/{settings.STATIC_URL.strip('/')}/drf_spectacular_sidecar/swagger-ui-dist/"
+    static = f"/{settings.STATIC_URL.strip('/')}/"
+    sidecar = f"{static}drf_spectacular_sidecar/swagger-ui-dist/"
     assert {Path(a).name for a in assets} >= {"swagger-ui.css", "swagger-ui-bundle.js"}
-    for asset in assets:
-        assert asset.startswith(sidecar), asset
-        assert finders.find(asset.removeprefix(f"/{settings.STATIC_URL.strip('/')}/")), asset
+    # The set-up script comes from the page's own address (no inline script: CSP).
+    script = "/api/docs/?script="
+    assert script in assets
+    for asset in [a for a in assets if a != script]:
+        assert asset.startswith(sidecar) or asset == f"{static}css/swagger.css", asset
+        assert finders.find(asset.removeprefix(static)), asset
     # Offline: nothing from a CDN or any other host.
     assert not re.search(r"https?://|//cdn|unpkg|jsdelivr|cdnjs", html)
-    assert 'url: "/api/schema/"' in html
+    assert "<script>" not in html and "<style" not in html and "style=" not in html
+    setup = Client().get(script)
+    assert setup.status_code == 200
+    assert setup["Content-Type"].startswith("application/javascript")
+    assert 'url: "/api/schema/"' in setup.content.decode()
 
 
 # --- the schema says what the server does (each of these was found by schemathesis) -----

@@ -45,6 +45,7 @@ class Command(BaseCommand):
         now = timezone.now()
         for cleanup in registered_cleanups():
             if options["dry_run"]:
-                self.stdout.write(f"{cleanup.count(now)} {cleanup.label} would be deleted.")
-            else:
-                self.stdout.write(f"Deleted {cleanup.delete(now)} {cleanup.label}.")
+                if counted := cleanup.count(now):
+                    self.stdout.write(f"{counted} {cleanup.label} would be deleted.")
+            elif deleted := cleanup.delete(now):
+                self.stdout.write(f"Deleted {deleted} {cleanup.label}.")
