@@ -43,8 +43,9 @@ class Command(BaseCommand):
                     f"Deleted {tokens} expired API token{'s' if tokens != 1 else ''}."
                 )
         now = timezone.now()
-        for cleanup in registered_cleanups():
+        for cleanup in registered_cleanups():  # said only when there was something
             if options["dry_run"]:
-                self.stdout.write(f"{cleanup.count(now)} {cleanup.label} would be deleted.")
-            else:
-                self.stdout.write(f"Deleted {cleanup.delete(now)} {cleanup.label}.")
+                if count := cleanup.count(now):
+                    self.stdout.write(f"{count} {cleanup.label} would be deleted.")
+            elif count := cleanup.delete(now):
+                self.stdout.write(f"Deleted {count} {cleanup.label}.")
