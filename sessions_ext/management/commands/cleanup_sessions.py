@@ -43,9 +43,9 @@ class Command(BaseCommand):
                     f"Deleted {tokens} expired API token{'s' if tokens != 1 else ''}."
                 )
         now = timezone.now()
-        for cleanup in registered_cleanups():
+        for cleanup in registered_cleanups():  # said only when there was something
             if options["dry_run"]:
-                if counted := cleanup.count(now):
-                    self.stdout.write(f"{counted} {cleanup.label} would be deleted.")
-            elif deleted := cleanup.delete(now):
-                self.stdout.write(f"Deleted {deleted} {cleanup.label}.")
+                if count := cleanup.count(now):
+                    self.stdout.write(f"{count} {cleanup.label} would be deleted.")
+            elif count := cleanup.delete(now):
+                self.stdout.write(f"Deleted {count} {cleanup.label}.")
