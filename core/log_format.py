@@ -1,6 +1,6 @@
 """Log line formatters: every timestamp in UTC with its offset (ISO 8601).
 
-No Django import here: gunicorn's own logging (`gunicorn.conf.py`) uses these classes
+No Django import here: gunicorn's own logging (`gunicorn_conf.py`) uses these classes
 before the application is loaded, so that its lines and the application's read alike:
 `2026-12-05T00:07:12.345+00:00`, whatever the machine's or the store's time zone.
 """

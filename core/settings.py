@@ -259,7 +259,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Readable lines in development, one JSON object per line in production. Every record
 # carries request_id and error_id (core.logging.RequestContextFilter) and its time in
-# UTC with the offset (core.log_format; gunicorn.conf.py does the same for gunicorn).
+# UTC with the offset (core.log_format; gunicorn_conf.py does the same for gunicorn).
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")

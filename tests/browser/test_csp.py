@@ -75,9 +75,6 @@ def test_the_main_pages_run_without_a_csp_violation(
         "/accounts/password/",
     ):
         visit(url)
-    # The day's row actions open and work with the policy on.
-    page.goto(f"/events/{world.core.pk}/")
-    violations.extend(page.evaluate("window.__cspViolations"))
 
     manager.is_staff = manager.is_superuser = True
     manager.save()
