@@ -452,8 +452,13 @@ class _Solver:
         *,
         supervisor_required: bool = False,
     ) -> bool:
-        """Place `event` (and its paired Supervisor) on its best option; False if none."""
+        """Place `event` (and its paired Supervisor) on its best option; False if none.
+
+        A Supervisor event whose Core event is neither live nor in the run is never
+        placed alone: its time is its Core's start + offset."""
         facts = event.facts
+        if event.core_missing:
+            return False
         if event.fixed_start is not None:
             day = self.snapshot.local_date(event.fixed_start)
             if day not in event.days:
@@ -577,7 +582,8 @@ class _Solver:
             return [
                 _reason(
                     "core_not_scheduled",
-                    "Its Core event is not scheduled, so its time is not known.",
+                    "Its Core event is not scheduled (or it has none), so its time is not "
+                    "known: it is placed with its Core event.",
                 )
             ]
         if event.fixed_start is not None and (

@@ -31,7 +31,7 @@ from core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from employees.models import Employee, Rotation, RotationException
 from events.models import Event, EventCondition
 from events.types import EventType
-from scheduler import auto
+from scheduler import auto, auto_optimize
 from scheduler.models import (
     AutoProposal,
     AutoRun,
@@ -59,6 +59,7 @@ class AutoSettings:
     buffer_days: int
     horizon_days: int
     require_approval: bool
+    time_limit: float
 
 
 def auto_settings() -> AutoSettings:
@@ -66,6 +67,7 @@ def auto_settings() -> AutoSettings:
         buffer_days=settings.AUTO_SCHEDULER_BUFFER_DAYS,
         horizon_days=settings.AUTO_SCHEDULER_HORIZON_DAYS,
         require_approval=settings.AUTO_SCHEDULER_REQUIRE_APPROVAL,
+        time_limit=settings.AUTO_SCHEDULER_TIME_LIMIT,
     )
 
 
@@ -122,10 +124,12 @@ def load_problem(*, earliest: dt.date, last: dt.date) -> auto.Problem:
         supervisor = supervisor_of.get(event.pk)
         fixed_start = None
         core_missing = False
-        if event.event_type == EventType.SUPERVISOR and event.core_event_id is not None:
+        if event.event_type == EventType.SUPERVISOR:
+            # Never proposed alone: at its live Core's start + offset, with its Core in
+            # the run, or not at all (no Core, or one that cannot be scheduled).
             if event.core_event_id in live_core_start:
                 fixed_start = live_core_start[event.core_event_id] + offset
-            elif event.core_event_id not in ids:
+            elif event.core_event_id is None or event.core_event_id not in ids:
                 core_missing = True
         problem_events.append(
             auto.AutoEvent(
@@ -251,12 +255,26 @@ def _compute(
         if on_progress is not None:
             on_progress(done, total)
 
-    plan = auto.solve(problem, progress)
+    plan, optimality = auto_optimize.optimize(
+        problem, progress, time_limit=auto_settings().time_limit
+    )
+    run.optimality = optimality.as_dict()
     return plan, problem
 
 
 def _store(run: AutoRun, plan: auto.Plan, problem: auto.Problem) -> None:
-    position = {event_id: i for i, event_id in enumerate(plan.order)}
+    # Approval applies proposals in this order. A Core event whose Supervisor the run
+    # could not place comes last: the cascade then tries its Supervisor without taking
+    # anyone another proposal needs.
+    alone = {
+        e.facts.id
+        for e in problem.events
+        if e.supervisor is not None
+        and e.facts.id in plan.placements
+        and e.supervisor.id not in plan.placements
+    }
+    order = [i for i in plan.order if i not in alone] + [i for i in plan.order if i in alone]
+    position = {event_id: i for i, event_id in enumerate(order)}
     rows = [
         AutoProposal(
             run=run,
@@ -289,6 +307,7 @@ def _store(run: AutoRun, plan: auto.Plan, problem: auto.Problem) -> None:
             progress_done=run.progress_total,
             placed_count=len(plan.placements),
             unplaced_count=len(plan.unplaced),
+            optimality=run.optimality,
         )
 
 

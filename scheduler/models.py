@@ -173,6 +173,9 @@ class AutoRun(models.Model):
     applied_count = models.PositiveIntegerField(default=0)
     refused_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # What the run knows about its plan (`scheduler.auto_optimize.Optimality.as_dict`):
+    # proven optimal, or the best bound on the events placed and the gap; and the time.
+    optimality = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,588 @@
+"""The auto-scheduler's optimizing core: OR-Tools CP-SAT over the rules engine's options.
+
+No ORM here, like `scheduler.auto`. `optimize(problem)` runs the greedy plan first
+(`auto.solve`: the SPEC order, tiers and repair pass), then a CP-SAT model of the same
+problem, with the greedy plan as its first solution (hint) and as its fallback: a run is
+never worse than the greedy plan and finishes within its time limit.
+
+The objective (what a run optimises), in strict order:
+1. the number of events placed (a Supervisor event counts only with its Core event:
+   it can only be placed at its Core's start + offset, and never alone);
+2. among plans placing as many, the one keeping the more urgent events: every placed
+   event scores its due-date rank (the earliest due date scores the most), summed;
+3. then the role preferences (the tiers of the greedy order: the rotation's Juicer on
+   Juicer events; Leads, then Juicer Baristas not juicing, then Specialists on Core; the
+   Primary Lead, then Leads, then Club Supervisors on Freeosk, digital and Other; Club
+   Supervisors, then the Primary Lead on Supervisor events), the workload balance (the
+   busiest person of each job title, in quarter hours) and the warnings an option
+   raises against live schedules, weighed together.
+Step 1 is solved first (its bound tells how many events any plan could place at most);
+steps 2-3 then keep that many placed. The run reports "proven optimal" when both are
+proven, else the best bound on step 1 and the gap.
+
+Options: every (event, employee, start) the rules engine allows in context `auto`
+against the live schedules (`rules.check` on one representative event per type and
+duration, cached per employee and start; the window is a comparison of its own). The
+rules between the run's own placements are constraints: no overlap (per employee and
+day, at most one option covering each start time), one Core a day, no Core on a day
+the Juicer Barista juices, a Supervisor event at its Core's start + offset with a Club
+Supervisor or that day's Primary Lead (the cascade's choice). Club Supervisors are not
+put on Core events (a warning in the engine; they take the Supervisor events).
+
+Every placement of the final plan is checked again by the rules engine against the live
+schedules and all the other placements; a plan failing that is discarded for the greedy
+plan. Warnings stored with a proposal are those of the final plan, not of the order in
+which it was placed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from employees.models import JobTitle
+from events.types import EventType
+from scheduler import auto
+from scheduler.roles import ALLOWED_TITLES, JUICER_TYPES
+from scheduler.rules import Booking, Context, EmployeeFacts, EventFacts, Snapshot, check
+
+logger = logging.getLogger(__name__)
+
+SEED = 20261205
+WORKERS = 2
+MEMORY_MB = 1024
+_FAR_PAST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+# Weights inside step 3 of the objective.
+PREFERENCE_STEP = 4  # per tier of preference below the first
+WARNING = 1  # per warning against live schedules (at most 3 counted per option)
+
+
+@dataclass
+class Optimality:
+    """What a run knows about its plan."""
+
+    solver: str  # "cp-sat" or "greedy"
+    placed: int
+    bound: int  # the most events any plan could place (an upper bound)
+    proven: bool  # the whole objective proven optimal
+    seconds: float
+    count_proven: bool = False  # no plan places more events
+    greedy_placed: int = 0
+    note: str = ""
+
+    @property
+    def gap(self) -> float:
+        """How far the count may be from the best possible, as a fraction of the bound."""
+        return 0.0 if self.bound <= 0 else max(0, self.bound - self.placed) / self.bound
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "solver": self.solver,
+            "placed": self.placed,
+            "bound": self.bound,
+            "proven": self.proven,
+            "count_proven": self.count_proven,
+            "seconds": round(self.seconds, 3),
+            "greedy_placed": self.greedy_placed,
+            "gap": round(self.gap, 6),
+            "note": self.note,
+        }
+
+
+@dataclass(eq=False)
+class _Start:
+    """Event `event` starts at `start` (a 0/1 variable)."""
+
+    event: EventFacts
+    start: dt.datetime  # UTC
+    group: tuple[str, dt.timedelta, dt.datetime]
+    var: Any
+
+
+@dataclass(eq=False)
+class _Seat:
+    """`employee` works one event of the group's type and duration at its start."""
+
+    employee: EmployeeFacts
+    group: tuple[str, dt.timedelta, dt.datetime]
+    penalty: int
+    var: Any
+
+
+@dataclass
+class _Model:
+    """Events of one type and duration starting at one time can be taken by the same
+    people (who may work it depends on the type, duration and start alone, the window on
+    the event): so the model chooses each event's start, and per (type, duration, start)
+    as many people as events starting then, which any pairing turns into assignments.
+    Far fewer variables than one per (event, employee, start)."""
+
+    model: cp_model.CpModel
+    starts: list[_Start] = field(default_factory=list)
+    seats: list[_Seat] = field(default_factory=list)
+    by_event: dict[int, list[_Start]] = field(default_factory=dict)
+    placeable: int = 0
+    urgency: dict[int, int] = field(default_factory=dict)
+    balance: list[Any] = field(default_factory=list)  # per title: the busiest's load
+    rest_max: int = 0  # the largest value step 3 can take
+
+
+def optimize(
+    problem: auto.Problem,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    time_limit: float = 10.0,
+    workers: int = WORKERS,
+    seed: int = SEED,
+) -> tuple[auto.Plan, Optimality]:
+    """The best plan found within `time_limit` seconds (greedy plan included), and what
+    is known about it. `problem.snapshot` is left with live bookings only."""
+    began = time.perf_counter()
+    live = auto._copy(problem.snapshot)
+    greedy = auto.solve(replace(problem, snapshot=auto._copy(live)), progress)
+    greedy_count = len(greedy.placements)
+    built = _build(problem, live)
+    _hint(built, greedy)
+    count = sum(x.var for x in built.starts)
+    optimality = Optimality(
+        solver="greedy",
+        placed=greedy_count,
+        bound=built.placeable,
+        proven=False,
+        seconds=0.0,
+        greedy_placed=greedy_count,
+    )
+    best_count = greedy_count
+    count_proven = greedy_count >= built.placeable
+    chosen: Any = None
+    remaining = time_limit - (time.perf_counter() - began)
+    if not built.starts:
+        optimality.proven = True
+    elif remaining < 0.2:
+        optimality.note = "The time limit was reached before the optimizer could start."
+    else:
+        if not count_proven:
+            built.model.maximize(count)
+            solver = _solver(remaining * 0.6, workers, seed)
+            status = solver.solve(built.model)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                value = round(solver.objective_value)
+                optimality.bound = min(built.placeable, int(solver.best_objective_bound + 1e-6))
+                count_proven = status == cp_model.OPTIMAL
+                if value > best_count:
+                    best_count = value
+                    chosen = _values(built, solver)
+                    built.model.clear_hints()
+                    for var, value in zip(_variables(built), chosen, strict=True):
+                        built.model.add_hint(var, value)
+            else:
+                optimality.note = "The optimizer found no better plan in time."
+        # Steps 2 and 3: keep as many placed; then urgency, preferences, balance, warnings.
+        remaining = time_limit - (time.perf_counter() - began)
+        if remaining >= 0.2:
+            built.model.add(count >= best_count)
+            weight = built.rest_max + 1
+            built.model.maximize(
+                sum(weight * built.urgency[x.event.id] * x.var for x in built.starts)
+                - sum(seat.penalty * seat.var for seat in built.seats if seat.penalty)
+                - sum(built.balance)
+            )
+            solver = _solver(remaining, workers, seed)
+            status = solver.solve(built.model)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                chosen = _values(built, solver)
+                optimality.proven = count_proven and status == cp_model.OPTIMAL
+        if chosen is not None:
+            optimality.solver = "cp-sat"
+    if count_proven:
+        optimality.bound = best_count
+    optimality.count_proven = count_proven
+    plan = greedy
+    if chosen is not None:
+        candidate = _plan(problem, greedy, built, chosen)
+        if len(candidate.placements) >= greedy_count and _valid(problem, live, candidate):
+            plan = candidate
+        else:
+            logger.error("The optimizer's plan failed the rules engine; the greedy plan stands.")
+            optimality.solver = "greedy"
+            optimality.proven = optimality.count_proven = False
+            optimality.bound = max(optimality.bound, built.placeable)
+            optimality.note = "The optimizer's plan was discarded; the first plan stands."
+    optimality.placed = len(plan.placements)
+    _final_warnings(problem, live, plan)
+    optimality.seconds = time.perf_counter() - began
+    return plan, optimality
+
+
+def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 0.1)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.interleave_search = True
+    solver.parameters.max_memory_in_mb = MEMORY_MB
+    return solver
+
+
+# --- the model ---------------------------------------------------------------------------
+
+
+def _preference(
+    event_type: str, employee: EmployeeFacts, rotation: dict[str, int], juicing: bool
+) -> int | None:
+    """The tier of `employee` for `event_type` that day (0 = first choice); None: not
+    offered (Club Supervisors on Core; Leads on Supervisor events unless Primary Lead)."""
+    title = employee.job_title
+    primary = rotation.get(auto.PRIMARY_LEAD) == employee.id
+    if event_type in JUICER_TYPES:
+        return 0 if rotation.get(auto.JUICER) == employee.id else 1
+    if event_type == EventType.CORE:
+        if title == JobTitle.CLUB_SUPERVISOR:
+            return None
+        if title == JobTitle.LEAD_EVENT_SPECIALIST:
+            return 4 if primary else 0
+        if title == JobTitle.JUICER_BARISTA:
+            if juicing:
+                return None
+            return 3 if rotation.get(auto.JUICER) == employee.id else 1
+        return 2
+    if event_type == EventType.SUPERVISOR:
+        if title == JobTitle.CLUB_SUPERVISOR:
+            return 0
+        return 1 if primary else None
+    if primary:
+        return 0
+    return 1 if title == JobTitle.LEAD_EVENT_SPECIALIST else 2
+
+
+def _build(problem: auto.Problem, live: Snapshot) -> _Model:
+    model = cp_model.CpModel()
+    tz = live.tz
+    day_snapshots: dict[dt.date, Snapshot] = {}
+
+    def day_snapshot(day: dt.date) -> Snapshot:
+        found = day_snapshots.get(day)
+        if found is None:
+            near = {day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)}
+            found = Snapshot(
+                tz=tz,
+                holiday_dates=live.holiday_dates,
+                recurring_holidays=live.recurring_holidays,
+                time_off=live.time_off,
+                unavailable=live.unavailable,
+                bookings={
+                    k: mine
+                    for k, v in live.bookings.items()
+                    if (mine := [b for b in v if live.local_date(b.start) in near])
+                },
+            )
+            day_snapshots[day] = found
+        return found
+
+    # Who the rules engine lets work a type (of a duration) at a start, with its warnings
+    # against live schedules: one `check` per (type, duration, employee, start).
+    verdicts: dict[tuple[str, dt.timedelta, dt.datetime], list[tuple[EmployeeFacts, int]]] = {}
+    live_juicing: set[tuple[int, dt.date]] = {
+        (employee_id, live.local_date(b.start))
+        for employee_id, bookings in live.bookings.items()
+        for b in bookings
+        if b.event_type in JUICER_TYPES
+    }
+
+    def allowed(kind: str, duration: dt.timedelta, start: dt.datetime) -> list[tuple[Any, int]]:
+        key = (kind, duration, start)
+        found = verdicts.get(key)
+        if found is None:
+            day = live.local_date(start)
+            snapshot = day_snapshot(day)
+            rotation = problem.rotations.get(day, {})
+            facts = EventFacts(0, kind, kind, _FAR_PAST, _FAR_FUTURE, duration)
+            found = []
+            for employee in problem.employees:
+                if employee.job_title not in ALLOWED_TITLES[kind]:
+                    continue
+                tier = _preference(kind, employee, rotation, (employee.id, day) in live_juicing)
+                if tier is None:
+                    continue
+                violations = check(
+                    event=facts,
+                    employee=employee,
+                    start=start,
+                    context=Context.AUTO,
+                    snapshot=snapshot,
+                )
+                if any(v.is_hard for v in violations):
+                    continue
+                found.append((employee, PREFERENCE_STEP * tier + WARNING * min(len(violations), 3)))
+            verdicts[key] = found
+        return found
+
+    def start_at(day: dt.date, t: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, t).replace(tzinfo=tz).astimezone(dt.UTC)
+
+    built = _Model(model=model)
+    inline = {e.supervisor.id for e in problem.events if e.supervisor is not None}
+    offset = problem.supervisor_offset
+    events_of: dict[tuple[str, dt.timedelta, dt.datetime], list[Any]] = defaultdict(list)
+
+    def add(event: EventFacts, start: dt.datetime) -> _Start | None:
+        group = (event.event_type, event.duration, start)
+        if not allowed(*group):
+            return None
+        found = _Start(event, start, group, model.new_bool_var(""))
+        built.starts.append(found)
+        built.by_event.setdefault(event.id, []).append(found)
+        events_of[group].append(found.var)
+        return found
+
+    for event in problem.events:
+        facts = event.facts
+        if facts.id in inline or event.core_missing:
+            continue
+        w_start = facts.window_start.astimezone(dt.UTC)
+        w_due = facts.window_due.astimezone(dt.UTC)
+        if event.fixed_start is not None:
+            fixed = event.fixed_start.astimezone(dt.UTC)
+            starts = [fixed] if live.local_date(fixed) in event.days else []
+        else:
+            starts = [
+                start_at(day, t) for day in event.days for t in problem.slots[facts.event_type]
+            ]
+        supervisor = event.supervisor
+        for start in starts:
+            if not w_start <= start < w_due:
+                continue
+            here = add(facts, start)
+            if supervisor is None or here is None:
+                continue
+            sup_start = start + offset
+            if not (
+                supervisor.window_start.astimezone(dt.UTC)
+                <= sup_start
+                < supervisor.window_due.astimezone(dt.UTC)
+            ):
+                continue
+            theirs = add(supervisor, sup_start)
+            if theirs is not None:
+                model.add_implication(theirs.var, here.var)
+
+    # One start per event (a Supervisor's starts follow its Core's).
+    for event_starts in built.by_event.values():
+        if len(event_starts) > 1:
+            model.add_at_most_one(x.var for x in event_starts)
+    built.placeable = len(built.by_event)
+
+    # As many people as events per (type, duration, start); then per employee and day
+    # the pairwise rules: one option covering each start time, one Core, no Core on a
+    # day of juicing.
+    busy: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime, str, Any]]] = defaultdict(
+        list
+    )
+    loads: dict[int, list[Any]] = defaultdict(list)
+    most: dict[int, int] = defaultdict(int)  # the largest load an employee could get
+    for group, xs in events_of.items():
+        kind, duration, start = group
+        label = "core" if kind == EventType.CORE else "juicer" if kind in JUICER_TYPES else ""
+        quarters = int(duration.total_seconds() // 900) or 1
+        day = live.local_date(start)
+        seats = []
+        for employee, penalty in verdicts[group]:
+            seat = _Seat(employee, group, penalty, model.new_bool_var(""))
+            built.seats.append(seat)
+            seats.append(seat.var)
+            busy[(employee.id, day)].append((start, start + duration, label, seat.var))
+            loads[employee.id].append(quarters * seat.var)
+            most[employee.id] += quarters
+        model.add(sum(xs) == sum(seats))
+    for options in busy.values():
+        for t in sorted({s for s, _, _, _ in options}):
+            covering = [b for s, e, _, b in options if s <= t < e]
+            if len(covering) > 1:
+                model.add_at_most_one(covering)
+        cores = [b for _, _, label, b in options if label == "core"]
+        if len(cores) > 1:
+            model.add_at_most_one(cores)
+        if cores:
+            for _, _, label, b in options:
+                if label == "juicer":
+                    model.add_at_most_one([b, *cores])
+
+    # Balance: per job title, the load (quarter hours, live ones included) of the busiest.
+    employees = {e.id: e for e in problem.employees}
+    live_load = {
+        employee_id: sum(int((b.end - b.start).total_seconds() // 900) for b in bookings)
+        for employee_id, bookings in live.bookings.items()
+    }
+    by_title: dict[str, list[int]] = defaultdict(list)
+    for employee_id in loads:
+        by_title[employees[employee_id].job_title].append(employee_id)
+    rest_max = 0
+    for ids in by_title.values():
+        top = max(live_load.get(i, 0) + most[i] for i in ids)
+        busiest = model.new_int_var(0, top, "")
+        for i in ids:
+            model.add(busiest >= live_load.get(i, 0) + sum(loads[i]))
+        built.balance.append(busiest)
+        rest_max += top
+    # Each placed event takes one seat: at most the largest penalty each.
+    rest_max += max((seat.penalty for seat in built.seats), default=0) * built.placeable
+    built.rest_max = rest_max
+    # Urgency: the earliest due date scores the most.
+    dues = sorted({live.local_date(e.facts.window_due) for e in problem.events})
+    rank = {d: len(dues) - i for i, d in enumerate(dues)}
+    for event in problem.events:
+        rank_of = rank[live.local_date(event.facts.window_due)]
+        built.urgency[event.facts.id] = rank_of
+        if event.supervisor is not None:
+            built.urgency[event.supervisor.id] = rank[live.local_date(event.supervisor.window_due)]
+    return built
+
+
+# --- from the solver's answer to a plan --------------------------------------------------
+
+
+def _variables(built: _Model) -> list[Any]:
+    return [x.var for x in built.starts] + [seat.var for seat in built.seats]
+
+
+def _values(built: _Model, solver: cp_model.CpSolver) -> list[bool]:
+    return [bool(solver.boolean_value(var)) for var in _variables(built)]
+
+
+def _hint(built: _Model, plan: auto.Plan) -> None:
+    """The greedy plan as the solver's first solution."""
+    starts = {(x.event.id, x.start) for x in built.starts}
+    taken: set[tuple[int, dt.datetime]] = set()
+    seats: set[tuple[int, tuple[str, dt.timedelta, dt.datetime]]] = set()
+    kinds = {x.event.id: (x.event.event_type, x.event.duration) for x in built.starts}
+    for p in plan.placements.values():
+        start = p.start.astimezone(dt.UTC)
+        if (p.event_id, start) in starts:
+            taken.add((p.event_id, start))
+            seats.add((p.employee_id, (*kinds[p.event_id], start)))
+    for x in built.starts:
+        built.model.add_hint(x.var, (x.event.id, x.start) in taken)
+    for seat in built.seats:
+        built.model.add_hint(seat.var, (seat.employee.id, seat.group) in seats)
+
+
+def _plan(problem: auto.Problem, greedy: auto.Plan, built: _Model, values: list[bool]) -> auto.Plan:
+    """The solver's answer as a plan: per (type, duration, start), the events starting
+    then (most urgent first) paired with the people taking a seat then (preferred first)."""
+    plan = auto.Plan(order=list(greedy.order), repaired=greedy.repaired)
+    n = len(built.starts)
+    events_at: dict[tuple[str, dt.timedelta, dt.datetime], list[_Start]] = defaultdict(list)
+    for x, on in zip(built.starts, values[:n], strict=True):
+        if on:
+            events_at[x.group].append(x)
+    people_at: dict[tuple[str, dt.timedelta, dt.datetime], list[_Seat]] = defaultdict(list)
+    for seat, on in zip(built.seats, values[n:], strict=True):
+        if on:
+            people_at[seat.group].append(seat)
+    core_of = {e.supervisor.id: e.facts.id for e in problem.events if e.supervisor is not None}
+    position = {event_id: i for i, event_id in enumerate(greedy.order, start=1)}
+    for group, xs in events_at.items():
+        xs.sort(key=lambda x: (-built.urgency[x.event.id], x.event.id))
+        seats = sorted(people_at[group], key=lambda s: (s.penalty, s.employee.name, s.employee.id))
+        for x, seat in zip(xs, seats, strict=True):
+            plan.placements[x.event.id] = auto.Placement(
+                event_id=x.event.id,
+                employee_id=seat.employee.id,
+                start=x.start,
+                end=x.start + x.event.duration,
+                with_core=core_of.get(x.event.id),
+                position=position.get(x.event.id, 0),
+            )
+    placed = set(plan.placements)
+    for event in problem.events:
+        if event.facts.id in placed or event.facts.id in core_of:
+            continue
+        plan.unplaced[event.facts.id] = greedy.unplaced.get(event.facts.id) or [
+            auto._reason(
+                "gave_way",
+                "Left out so that more events, or more urgent ones, are placed: every "
+                "option it had would have left out another event.",
+            )
+        ]
+        if event.supervisor is not None:
+            plan.unplaced[event.supervisor.id] = [
+                auto._reason(
+                    "core_not_placed", "Its Core event could not be placed, so neither could it."
+                )
+            ]
+    for event in problem.events:
+        sup = event.supervisor
+        if sup is None or sup.id in placed or event.facts.id not in placed:
+            continue
+        plan.unplaced[sup.id] = [
+            auto._reason(
+                "no_supervisor",
+                "No Club Supervisor or Primary Lead could take it at its Core event's "
+                "start + offset.",
+            )
+        ]
+    return plan
+
+
+def _with_plan(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> Snapshot:
+    facts = _facts(problem)
+    snapshot = auto._copy(live)
+    for p in plan.placements.values():
+        f = facts[p.event_id]
+        snapshot.add_booking(
+            p.employee_id, Booking(-p.event_id, f.id, f.name, f.event_type, p.start, p.end)
+        )
+    return snapshot
+
+
+def _facts(problem: auto.Problem) -> dict[int, EventFacts]:
+    facts = {e.facts.id: e.facts for e in problem.events}
+    facts.update({e.supervisor.id: e.supervisor for e in problem.events if e.supervisor})
+    return facts
+
+
+def _valid(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> bool:
+    """Every placement allowed by the rules engine against all the others."""
+    snapshot = _with_plan(problem, live, plan)
+    facts = _facts(problem)
+    employees = {e.id: e for e in problem.employees}
+    for p in plan.placements.values():
+        violations = check(
+            event=facts[p.event_id],
+            employee=employees[p.employee_id],
+            start=p.start,
+            context=Context.AUTO,
+            snapshot=snapshot,
+            ignore_schedules=[-p.event_id],
+        )
+        if any(v.is_hard for v in violations):
+            return False
+    return True
+
+
+def _final_warnings(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> None:
+    """Each placement's warnings against the live schedules and the whole plan."""
+    snapshot = _with_plan(problem, live, plan)
+    facts = _facts(problem)
+    employees = {e.id: e for e in problem.employees}
+    for p in plan.placements.values():
+        p.warnings = [
+            v
+            for v in check(
+                event=facts[p.event_id],
+                employee=employees[p.employee_id],
+                start=p.start,
+                context=Context.AUTO,
+                snapshot=snapshot,
+                ignore_schedules=[-p.event_id],
+            )
+            if not v.is_hard
+        ]
