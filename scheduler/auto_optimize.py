@@ -9,7 +9,8 @@ The objective (what a run optimises), in strict order:
 1. the number of events placed (a Supervisor event counts only with its Core event:
    it can only be placed at its Core's start + offset, and never alone);
 2. among plans placing as many, the one keeping the more urgent events: every placed
-   event scores its due-date rank (the earliest due date scores the most), summed;
+   event scores its rank in the SPEC order (due date, then type priority; the first
+   scores the most), summed;
 3. then the role preferences (the tiers of the greedy order: the rotation's Juicer on
    Juicer events; Leads, then Juicer Baristas not juicing, then Specialists on Core; the
    Primary Lead, then Leads, then Club Supervisors on Freeosk, digital and Other; Club
@@ -435,14 +436,14 @@ def _build(problem: auto.Problem, live: Snapshot) -> _Model:
     # Each placed event takes one seat: at most the largest penalty each.
     rest_max += max((seat.penalty for seat in built.seats), default=0) * built.placeable
     built.rest_max = rest_max
-    # Urgency: the earliest due date scores the most.
-    dues = sorted({live.local_date(e.facts.window_due) for e in problem.events})
-    rank = {d: len(dues) - i for i, d in enumerate(dues)}
-    for event in problem.events:
-        rank_of = rank[live.local_date(event.facts.window_due)]
-        built.urgency[event.facts.id] = rank_of
-        if event.supervisor is not None:
-            built.urgency[event.supervisor.id] = rank[live.local_date(event.supervisor.window_due)]
+    # Urgency: the SPEC order's rank (due date, then type priority): the first scores most.
+    def key(facts: EventFacts) -> tuple[dt.date, int]:
+        return live.local_date(facts.window_due), auto.TYPE_PRIORITY.index(facts.event_type)
+
+    every = [f for e in problem.events for f in (e.facts, e.supervisor) if f is not None]
+    keys = sorted({key(f) for f in every})
+    rank = {k: len(keys) - i for i, k in enumerate(keys)}
+    built.urgency = {f.id: rank[key(f)] for f in every}
     return built
 
 
@@ -505,13 +506,7 @@ def _plan(problem: auto.Problem, greedy: auto.Plan, built: _Model, values: list[
     for event in problem.events:
         if event.facts.id in placed or event.facts.id in core_of:
             continue
-        plan.unplaced[event.facts.id] = greedy.unplaced.get(event.facts.id) or [
-            auto._reason(
-                "gave_way",
-                "Left out so that more events, or more urgent ones, are placed: every "
-                "option it had would have left out another event.",
-            )
-        ]
+        plan.unplaced[event.facts.id] = _left_out(problem, built, greedy, event.facts)
         if event.supervisor is not None:
             plan.unplaced[event.supervisor.id] = [
                 auto._reason(
@@ -530,6 +525,34 @@ def _plan(problem: auto.Problem, greedy: auto.Plan, built: _Model, values: list[
             )
         ]
     return plan
+
+
+def _left_out(
+    problem: auto.Problem, built: _Model, greedy: auto.Plan, facts: EventFacts
+) -> list[dict[str, Any]]:
+    """Why an event is left out, in a manager's words."""
+    if facts.id in built.by_event:
+        return [
+            auto._reason(
+                "gave_way",
+                "Someone could work it, but every time and person it could have had went "
+                "to events placed instead: placing it would have left out another event, "
+                "or a more urgent one.",
+            )
+        ]
+    found = greedy.unplaced.get(facts.id) or []
+    titles = ALLOWED_TITLES[facts.event_type]
+    if [r["code"] for r in found] in ([], ["no_candidates"]) and any(
+        e.job_title in titles for e in problem.employees
+    ):
+        return [
+            auto._reason(
+                "no_one_free",
+                "No one who may work it is free at any of its times (days off, time off, "
+                "holidays or their live schedules).",
+            )
+        ]
+    return found or [auto._reason("no_candidates", "Nobody has the job title it needs.")]
 
 
 def _with_plan(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> Snapshot:

@@ -479,7 +479,11 @@ def auto_run_approve(
     run = _open_run(run)
     chosen = AutoProposal.objects.filter(run=run, status=ProposalStatus.PROPOSED)
     if proposal_ids is not None:
-        chosen = chosen.filter(pk__in=list(proposal_ids))
+        # A Supervisor proposed with its Core event is decided with it: approving the
+        # Core event schedules it through the cascade.
+        ids = list(proposal_ids)
+        cores = AutoProposal.objects.filter(run=run, pk__in=ids).values("event_id")
+        chosen = chosen.filter(Q(pk__in=ids) | Q(with_core_id__in=cores))
     proposals = list(chosen.select_related("event", "employee").order_by("position", "pk"))
     supervisors_of: dict[int, list[AutoProposal]] = {}
     for p in proposals:
@@ -489,9 +493,14 @@ def auto_run_approve(
     for proposal in proposals:
         if proposal.with_core_id is not None:
             continue  # decided with its Core below
-        outcomes.append(_apply(proposal, by=by))
-        for supervisor in supervisors_of.pop(proposal.event_id, []):
+        theirs = supervisors_of.pop(proposal.event_id, [])
+        outcomes.append(
+            _apply(proposal, by=by, supervisor=theirs[0].employee if theirs else None)
+        )
+        for supervisor in theirs:
             outcomes.append(_follow(supervisor, core=outcomes[-1]))
+        if not theirs and outcomes[-1].applied:
+            _cascaded(run, outcomes[-1])
     for orphans in supervisors_of.values():
         for supervisor in orphans:
             outcomes.append(
@@ -531,7 +540,9 @@ def _decide(
     return ApprovalOutcome(proposal=proposal, applied=applied, message=message, errors=errors)
 
 
-def _apply(proposal: AutoProposal, *, by: Any) -> ApprovalOutcome:
+def _apply(
+    proposal: AutoProposal, *, by: Any, supervisor: Employee | None = None
+) -> ApprovalOutcome:
     assert proposal.employee is not None and proposal.start is not None  # noqa: S101
     acknowledged = {w["code"] for w in proposal.warnings}
     try:
@@ -544,21 +555,25 @@ def _apply(proposal: AutoProposal, *, by: Any) -> ApprovalOutcome:
                 acknowledge=acknowledged,
                 source=ChangeSource.AUTO,
                 context=Context.AUTO,
+                supervisor_employee=supervisor,
             )
     except UnacknowledgedWarningsError as exc:
+        errors = list(exc.errors or [])
         return _decide(
             proposal,
             applied=False,
-            message="Refused: new warnings since the run.",
-            errors=list(exc.errors or []),
+            message="Refused now, something changed since the run: "
+            + " ".join(e["message"] for e in errors if e.get("code") not in acknowledged),
+            errors=errors,
         )
     except RuleViolationError as exc:
-        codes = sorted({e["code"] for e in (exc.errors or []) if e.get("severity") == "hard"})
+        errors = list(exc.errors or [])
         return _decide(
             proposal,
             applied=False,
-            message=f"Refused now: {', '.join(codes)}.",
-            errors=list(exc.errors or []),
+            message="Refused now, something changed since the run: "
+            + " ".join(e["message"] for e in errors if e.get("severity") == "hard"),
+            errors=errors,
         )
     except (ConflictError, NotFoundError) as exc:
         return _decide(
@@ -574,6 +589,26 @@ def _apply(proposal: AutoProposal, *, by: Any) -> ApprovalOutcome:
         message=f"Scheduled {proposal.employee.name}.",
         errors=[],
         schedule_id=result.schedule.pk,
+    )
+
+
+def _cascaded(run: AutoRun, core: ApprovalOutcome) -> None:
+    """The cascade scheduled the Supervisor event of a Core event whose Supervisor the
+    run had not placed: its row says so rather than "could not place"."""
+    outcome = getattr(core.proposal, "_supervisor", None)
+    schedule = outcome.schedule if outcome is not None else None
+    if schedule is None:
+        return
+    AutoProposal.objects.filter(
+        run=run, event_id=schedule.event_id, status=ProposalStatus.UNPLACED
+    ).update(
+        status=ProposalStatus.APPLIED,
+        schedule=schedule,
+        employee_id=schedule.employee_id,
+        start=schedule.start,
+        end=schedule.end,
+        with_core_id=core.proposal.event_id,
+        outcome=f"Scheduled with its Core event by the cascade (to {schedule.employee.name}).",
     )
 
 

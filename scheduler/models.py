@@ -223,6 +223,33 @@ class AutoRun(models.Model):
             return None
         return (self.finished_at - self.started_at).total_seconds()
 
+    @property
+    def optimality_line(self) -> str:
+        """What the run knows about its plan, in one sentence ("" before it is known)."""
+        o = self.optimality or {}
+        if "placed" not in o:
+            return ""
+        placed, bound, took = o["placed"], o["bound"], f"{o['seconds']:.1f} s"
+        events = "event" if placed == 1 else "events"
+        if o.get("proven"):
+            line = (
+                f"Proven optimal: {placed} {events} placed, the most any plan can place, "
+                f"then the most urgent and preferred ones ({took})."
+            )
+        elif o.get("count_proven"):
+            line = (
+                f"{placed} {events} placed, proven the most any plan can place; which ones "
+                f"and who (urgency, preferences, balance) is the best found in {took}."
+            )
+        else:
+            line = (
+                f"{placed} {events} placed; no plan can place more than {bound} "
+                f"(gap {100 * o.get('gap', 0):.1f} %); the best found in {took}."
+            )
+        if o.get("note"):
+            line += f" {o['note']}"
+        return line
+
 
 class ProposalStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
