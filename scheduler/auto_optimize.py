@@ -436,6 +436,7 @@ def _build(problem: auto.Problem, live: Snapshot) -> _Model:
     # Each placed event takes one seat: at most the largest penalty each.
     rest_max += max((seat.penalty for seat in built.seats), default=0) * built.placeable
     built.rest_max = rest_max
+
     # Urgency: the SPEC order's rank (due date, then type priority): the first scores most.
     def key(facts: EventFacts) -> tuple[dt.date, int]:
         return live.local_date(facts.window_due), auto.TYPE_PRIORITY.index(facts.event_type)

@@ -494,9 +494,7 @@ def auto_run_approve(
         if proposal.with_core_id is not None:
             continue  # decided with its Core below
         theirs = supervisors_of.pop(proposal.event_id, [])
-        outcomes.append(
-            _apply(proposal, by=by, supervisor=theirs[0].employee if theirs else None)
-        )
+        outcomes.append(_apply(proposal, by=by, supervisor=theirs[0].employee if theirs else None))
         for supervisor in theirs:
             outcomes.append(_follow(supervisor, core=outcomes[-1]))
         if not theirs and outcomes[-1].applied:

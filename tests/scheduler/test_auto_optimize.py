@@ -103,9 +103,7 @@ def test_an_urgent_juicer_gives_way_to_two_core_events_only_when_that_places_mor
     assert juicer.id in plan.unplaced
     # With a Specialist to take the Core event, all three are placed.
     specialist = person("Sam", "specialist")
-    built = problem(
-        [juicer, core], [barista, sup, specialist], last=0, pairs={core.id: supervisor}
-    )
+    built = problem([juicer, core], [barista, sup, specialist], last=0, pairs={core.id: supervisor})
     plan, optimality = auto_optimize.optimize(built, time_limit=5)
     assert set(plan.placements) == {juicer.id, core.id, supervisor.id}
     assert plan.placements[juicer.id].employee_id == barista.id
@@ -116,9 +114,7 @@ def test_a_supervisor_without_its_core_is_never_proposed_alone() -> None:
     sup, lead = person("Sup", "super"), person("Lead", "lead")
     orphan = event(EventType.SUPERVISOR, 0, 2)
     built = problem([orphan], [sup, lead], last=2)
-    built.events[0] = auto.AutoEvent(
-        facts=orphan, days=built.events[0].days, core_missing=True
-    )
+    built.events[0] = auto.AutoEvent(facts=orphan, days=built.events[0].days, core_missing=True)
     greedy = auto.solve(problem([orphan], [sup, lead], last=2))
     assert orphan.id in greedy.placements  # an unpaired event the greedy alone would place
     plan, optimality = auto_optimize.optimize(built, time_limit=5)
@@ -144,9 +140,7 @@ def test_warnings_are_those_of_the_final_plan() -> None:
     # Each is within 2 hours of the other: both say so, whichever was placed first.
     for placed, other in ((freeosk, setup), (setup, freeosk)):
         warnings = plan.placements[placed.id].warnings
-        assert [(w.code, w.details["schedule"]) for w in warnings] == [
-            ("proximity", -other.id)
-        ]
+        assert [(w.code, w.details["schedule"]) for w in warnings] == [("proximity", -other.id)]
 
 
 def _random_instance(seed: int) -> tuple[auto.Problem, list, list]:
@@ -175,9 +169,9 @@ def test_deterministic_for_a_seed_and_worker_count() -> None:
     assert optimality.proven  # finished before the limit: the same answer every time
     for _ in range(2):
         again, _ = auto_optimize.optimize(first, time_limit=20, workers=2, seed=3)
-        assert {
-            k: (p.employee_id, p.start) for k, p in again.placements.items()
-        } == {k: (p.employee_id, p.start) for k, p in plan.placements.items()}
+        assert {k: (p.employee_id, p.start) for k, p in again.placements.items()} == {
+            k: (p.employee_id, p.start) for k, p in plan.placements.items()
+        }
     assert_no_hard_violations(plan, events, people, base=first.snapshot)
 
 
