@@ -17,9 +17,16 @@ The objective (what a run optimises), in strict order:
    Supervisors, then the Primary Lead on Supervisor events), the workload balance (the
    busiest person of each job title, in quarter hours) and the warnings an option
    raises against live schedules, weighed together.
-Step 1 is solved first (its bound tells how many events any plan could place at most);
-steps 2-3 then keep that many placed. The run reports "proven optimal" when both are
-proven, else the best bound on step 1 and the gap.
+Step 1 is solved first, with all the time the greedy plan left (its bound tells how many
+events any plan could place at most); once it is proven, steps 2-3 are optimised in the
+time that remains, keeping that many placed. The run reports "proven optimal" when both
+are proven, else whether the number placed is proven, else its best bound and the gap.
+
+Time: the greedy plan may take up to 40 % of the limit (its repair pass stops there), the
+model is built, the solver gets what is left minus a small reserve for checking the plan
+again. Deterministic for a given seed and worker count when the solver finishes before
+the limit (CP-SAT's interleaved search); a run cut by the limit depends on the machine's
+speed. Memory: CP-SAT is capped at `MEMORY_MB`.
 
 Options: every (event, employee, start) the rules engine allows in context `auto`
 against the live schedules (`rules.check` on one representative event per type and
@@ -59,6 +66,7 @@ logger = logging.getLogger(__name__)
 SEED = 20261205
 WORKERS = 2
 MEMORY_MB = 1024
+INTERLEAVE = True
 _FAR_PAST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 # Weights inside step 3 of the objective.
@@ -148,7 +156,9 @@ def optimize(
     is known about it. `problem.snapshot` is left with live bookings only."""
     began = time.perf_counter()
     live = auto._copy(problem.snapshot)
-    greedy = auto.solve(replace(problem, snapshot=auto._copy(live)), progress)
+    # The greedy plan gets up to 40 % of the time (its repair pass stops there).
+    deadline = began + 0.4 * time_limit
+    greedy = auto.solve(replace(problem, snapshot=auto._copy(live), deadline=deadline), progress)
     greedy_count = len(greedy.placements)
     built = _build(problem, live)
     _hint(built, greedy)
@@ -164,7 +174,9 @@ def optimize(
     best_count = greedy_count
     count_proven = greedy_count >= built.placeable
     chosen: Any = None
-    remaining = time_limit - (time.perf_counter() - began)
+    # Kept for what follows the solver (the plan checked again, its warnings).
+    reserve = 0.05 + 0.0005 * len(problem.events)
+    remaining = time_limit - reserve - (time.perf_counter() - began)
     if not built.starts:
         optimality.proven = True
     elif remaining < 0.2:
@@ -172,7 +184,8 @@ def optimize(
     else:
         if not count_proven:
             built.model.maximize(count)
-            solver = _solver(remaining * 0.6, workers, seed)
+            # All the time left: the tie-breaks only count once the number is proven.
+            solver = _solver(remaining, workers, seed)
             status = solver.solve(built.model)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 value = round(solver.objective_value)
@@ -181,21 +194,19 @@ def optimize(
                 if value > best_count:
                     best_count = value
                     chosen = _values(built, solver)
-                    built.model.clear_hints()
-                    for var, value in zip(_variables(built), chosen, strict=True):
-                        built.model.add_hint(var, value)
+                    _set_hint(built, chosen)
             else:
                 optimality.note = "The optimizer found no better plan in time."
         # Steps 2 and 3: keep as many placed; then urgency, preferences, balance, warnings.
-        remaining = time_limit - (time.perf_counter() - began)
-        if remaining >= 0.2:
-            built.model.add(count >= best_count)
-            weight = built.rest_max + 1
-            built.model.maximize(
-                sum(weight * built.urgency[x.event.id] * x.var for x in built.starts)
-                - sum(seat.penalty * seat.var for seat in built.seats if seat.penalty)
-                - sum(built.balance)
-            )
+        built.model.add(count >= best_count)
+        weight = built.rest_max + 1
+        built.model.maximize(
+            sum(weight * built.urgency[x.event.id] * x.var for x in built.starts)
+            - sum(seat.penalty * seat.var for seat in built.seats if seat.penalty)
+            - sum(built.balance)
+        )
+        remaining = time_limit - reserve - (time.perf_counter() - began)
+        if count_proven and remaining >= 0.2:
             solver = _solver(remaining, workers, seed)
             status = solver.solve(built.model)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -209,16 +220,18 @@ def optimize(
     plan = greedy
     if chosen is not None:
         candidate = _plan(problem, greedy, built, chosen)
-        if len(candidate.placements) >= greedy_count and _valid(problem, live, candidate):
+        if len(candidate.placements) >= greedy_count and _final_warnings(problem, live, candidate):
             plan = candidate
         else:
+            _final_warnings(problem, live, greedy)
             logger.error("The optimizer's plan failed the rules engine; the greedy plan stands.")
             optimality.solver = "greedy"
             optimality.proven = optimality.count_proven = False
             optimality.bound = max(optimality.bound, built.placeable)
             optimality.note = "The optimizer's plan was discarded; the first plan stands."
+    else:
+        _final_warnings(problem, live, greedy)
     optimality.placed = len(plan.placements)
-    _final_warnings(problem, live, plan)
     optimality.seconds = time.perf_counter() - began
     return plan, optimality
 
@@ -228,7 +241,7 @@ def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver.parameters.max_time_in_seconds = max(seconds, 0.1)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    solver.parameters.interleave_search = True
+    solver.parameters.interleave_search = INTERLEAVE
     solver.parameters.max_memory_in_mb = MEMORY_MB
     return solver
 
@@ -308,7 +321,10 @@ def _build(problem: auto.Problem, live: Snapshot) -> _Model:
             facts = EventFacts(0, kind, kind, _FAR_PAST, _FAR_FUTURE, duration)
             found = []
             for employee in problem.employees:
-                if employee.job_title not in ALLOWED_TITLES[kind]:
+                # Spares the rules engine calls it would refuse anyway (role, weekday).
+                if employee.job_title not in ALLOWED_TITLES[kind] or (
+                    day.weekday() not in employee.weekdays
+                ):
                     continue
                 tier = _preference(kind, employee, rotation, (employee.id, day) in live_juicing)
                 if tier is None:
@@ -470,10 +486,19 @@ def _hint(built: _Model, plan: auto.Plan) -> None:
         if (p.event_id, start) in starts:
             taken.add((p.event_id, start))
             seats.add((p.employee_id, (*kinds[p.event_id], start)))
-    for x in built.starts:
-        built.model.add_hint(x.var, (x.event.id, x.start) in taken)
-    for seat in built.seats:
-        built.model.add_hint(seat.var, (seat.employee.id, seat.group) in seats)
+    _set_hint(
+        built,
+        [(x.event.id, x.start) in taken for x in built.starts]
+        + [(seat.employee.id, seat.group) in seats for seat in built.seats],
+    )
+
+
+def _set_hint(built: _Model, values: list[bool]) -> None:
+    """A whole solution as the hint, in one go (one `add_hint` per variable is slow)."""
+    built.model.clear_hints()
+    hint = built.model.proto.solution_hint
+    hint.vars.extend([var.index for var in _variables(built)])
+    hint.values.extend([int(v) for v in values])
 
 
 def _plan(problem: auto.Problem, greedy: auto.Plan, built: _Model, values: list[bool]) -> auto.Plan:
@@ -556,29 +581,43 @@ def _left_out(
     return found or [auto._reason("no_candidates", "Nobody has the job title it needs.")]
 
 
-def _with_plan(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> Snapshot:
-    facts = _facts(problem)
-    snapshot = auto._copy(live)
-    for p in plan.placements.values():
-        f = facts[p.event_id]
-        snapshot.add_booking(
-            p.employee_id, Booking(-p.event_id, f.id, f.name, f.event_type, p.start, p.end)
-        )
-    return snapshot
-
-
-def _facts(problem: auto.Problem) -> dict[int, EventFacts]:
-    facts = {e.facts.id: e.facts for e in problem.events}
-    facts.update({e.supervisor.id: e.supervisor for e in problem.events if e.supervisor})
-    return facts
-
-
-def _valid(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> bool:
-    """Every placement allowed by the rules engine against all the others."""
-    snapshot = _with_plan(problem, live, plan)
+def _final_warnings(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> bool:
+    """Check every placement with the rules engine against the live schedules and all
+    the other placements; store its warnings (those of the final plan). False when one
+    has a hard violation (the plan is then not to be used)."""
     facts = _facts(problem)
     employees = {e.id: e for e in problem.employees}
+    # Per day, the bookings of that day and the days either side: all a rule can see.
+    by_day: dict[dt.date, dict[int, list[Booking]]] = defaultdict(lambda: defaultdict(list))
+    for employee_id, bookings in live.bookings.items():
+        for b in bookings:
+            by_day[live.local_date(b.start)][employee_id].append(b)
+    days = {}
     for p in plan.placements.values():
+        f = facts[p.event_id]
+        day = live.local_date(p.start)
+        days[p.event_id] = day
+        by_day[day][p.employee_id].append(
+            Booking(-p.event_id, f.id, f.name, f.event_type, p.start, p.end)
+        )
+    snapshots: dict[dt.date, Snapshot] = {}
+    ok = True
+    for p in plan.placements.values():
+        day = days[p.event_id]
+        snapshot = snapshots.get(day)
+        if snapshot is None:
+            near: dict[int, list[Booking]] = defaultdict(list)
+            for d in (day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)):
+                for employee_id, bookings in by_day.get(d, {}).items():
+                    near[employee_id].extend(bookings)
+            snapshot = snapshots[day] = Snapshot(
+                tz=live.tz,
+                holiday_dates=live.holiday_dates,
+                recurring_holidays=live.recurring_holidays,
+                time_off=live.time_off,
+                unavailable=live.unavailable,
+                bookings=dict(near),
+            )
         violations = check(
             event=facts[p.event_id],
             employee=employees[p.employee_id],
@@ -587,26 +626,12 @@ def _valid(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> bool:
             snapshot=snapshot,
             ignore_schedules=[-p.event_id],
         )
-        if any(v.is_hard for v in violations):
-            return False
-    return True
+        ok = ok and not any(v.is_hard for v in violations)
+        p.warnings = [v for v in violations if not v.is_hard]
+    return ok
 
 
-def _final_warnings(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> None:
-    """Each placement's warnings against the live schedules and the whole plan."""
-    snapshot = _with_plan(problem, live, plan)
-    facts = _facts(problem)
-    employees = {e.id: e for e in problem.employees}
-    for p in plan.placements.values():
-        p.warnings = [
-            v
-            for v in check(
-                event=facts[p.event_id],
-                employee=employees[p.employee_id],
-                start=p.start,
-                context=Context.AUTO,
-                snapshot=snapshot,
-                ignore_schedules=[-p.event_id],
-            )
-            if not v.is_hard
-        ]
+def _facts(problem: auto.Problem) -> dict[int, EventFacts]:
+    facts = {e.facts.id: e.facts for e in problem.events}
+    facts.update({e.supervisor.id: e.supervisor for e in problem.events if e.supervisor})
+    return facts

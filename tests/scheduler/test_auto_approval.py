@@ -52,7 +52,7 @@ KINDS = [
     EventType.JUICER_PRODUCTION,
     EventType.OTHER,
 ]
-NAMES = {
+NAMES: dict[str, str] = {
     EventType.CORE: "CORE",
     EventType.FREEOSK: "FREEOSK",
     EventType.DIGITAL_SETUP: "DIGITAL-SETUP",
@@ -153,6 +153,7 @@ def test_approve_all_of_a_fresh_run_applies_every_proposal(seed: int) -> None:
     # No Supervisor proposed alone: each goes with its Core, at Core start + offset.
     for p in AutoProposal.objects.filter(run=run, event__event_type=EventType.SUPERVISOR):
         if p.status == ProposalStatus.APPLIED:
+            assert p.event.core_event_id is not None
             core = Schedule.objects.live().get(event_id=p.event.core_event_id)
             assert p.start == core.start + dt.timedelta(hours=2)
 
