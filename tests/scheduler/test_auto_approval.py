@@ -225,3 +225,24 @@ def test_the_page_and_the_command_show_the_optimality_line(reader: Client) -> No
     out = io.StringIO()
     call_command("auto_schedule", "--from", "2026-12-14", "--to", "2026-12-20", stdout=out)
     assert "events placed" in out.getvalue()
+
+
+def test_the_page_counts_no_supervisor_its_core_approval_decided(manager: Client) -> None:
+    core, supervisor, _worker, _checker = _pair()
+    other = _event(EventType.CORE, 800003, 0, 1)
+    _event(EventType.SUPERVISOR, 800003, 0, 1, core_event=other)
+    EmployeeFactory.create(name="Bo Core", job_title=JobTitle.EVENT_SPECIALIST)
+    EmployeeFactory.create(name="Yan Super", job_title=JobTitle.CLUB_SUPERVISOR)
+    run = _fresh_run()
+    assert run.placed_count == 4
+    mine = AutoProposal.objects.get(run=run, event=core)
+    page = manager.get(f"/auto/{run.pk}/").content.decode()
+    assert "Approve all open proposals (4)" in page
+    response = manager.post(
+        f"/auto/{run.pk}/approve/", {"which": "selected", "proposal": [mine.pk]}, follow=True
+    )
+    page = response.content.decode()
+    assert "Approved: 2 scheduled." in page
+    assert "Approve all open proposals (2)" in page
+    theirs = AutoProposal.objects.get(run=run, event=supervisor)
+    assert (theirs.status, theirs.get_status_display()) == ("applied", "Applied")
