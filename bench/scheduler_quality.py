@@ -503,7 +503,7 @@ def _reference(r: dict[str, Any]) -> tuple[str, float, float, bool]:
     """(text, ratio to the best known, ratio to the best bound, proven)."""
     own = r["own"]
     opt = r.get("opt")
-    known = r["placed"]
+    known = max(r["placed"], r["greedy"])  # both are feasible plans
     bound = own.bound
     if opt:
         known = max(opt["value"] or 0, known)  # ours is a feasible solution too
