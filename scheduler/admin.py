@@ -279,10 +279,11 @@ class AutoRunAdmin(admin.ModelAdmin):
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["started_by"]
     # The optimality in words rather than its stored figures.
-    fields = readonly_fields = [
+    readonly_fields = [
         *(f.name for f in AutoRun._meta.fields if f.name not in ("id", "optimality")),
         "plan_optimality",
     ]
+    fields = tuple(readonly_fields)
     inlines = [AutoProposalInline]
 
     @admin.display(description="Optimality")
