@@ -233,6 +233,7 @@ def optimize(
     else:
         _final_warnings(problem, live, greedy)
     optimality.placed = len(plan.placements)
+    optimality.bound = max(optimality.bound, optimality.placed)
     optimality.seconds = time.perf_counter() - began
     return plan, optimality
 
