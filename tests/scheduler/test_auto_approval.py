@@ -246,3 +246,28 @@ def test_the_page_counts_no_supervisor_its_core_approval_decided(manager: Client
     assert "Approve all open proposals (2)" in page
     theirs = AutoProposal.objects.get(run=run, event=supervisor)
     assert (theirs.status, theirs.get_status_display()) == ("applied", "Applied")
+
+
+def test_a_supervisor_the_run_left_out_is_marked_applied_when_the_cascade_schedules_it() -> None:
+    core = _event(EventType.CORE, 800004, 0, 1)
+    supervisor = _event(EventType.SUPERVISOR, 800004, 0, 1, core_event=core)
+    EmployeeFactory.create(name="Alex Core", job_title=JobTitle.EVENT_SPECIALIST)
+    run = _fresh_run()
+    left_out = AutoProposal.objects.get(run=run, event=supervisor)
+    assert (left_out.status, [r["code"] for r in left_out.reasons]) == (
+        ProposalStatus.UNPLACED,
+        ["no_supervisor"],
+    )
+    # A Club Supervisor is hired before the approval: the cascade schedules the check-in.
+    checker = EmployeeFactory.create(name="Zoe Super", job_title=JobTitle.CLUB_SUPERVISOR)
+    outcomes = auto_run_approve(run=run)
+    assert [o.applied for o in outcomes] == [True]
+    left_out.refresh_from_db()
+    live = Schedule.objects.live().get(event=supervisor)
+    assert (left_out.status, left_out.employee_id, left_out.start) == (
+        ProposalStatus.APPLIED,
+        checker.pk,
+        live.start,
+    )
+    assert left_out.schedule_id == live.pk
+    assert left_out.outcome == "Scheduled with its Core event by the cascade (to Zoe Super)."
