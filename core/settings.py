@@ -411,6 +411,8 @@ AUTO_SCHEDULER_ENABLED = env.bool("AUTO_SCHEDULER_ENABLED", default=False)
 AUTO_SCHEDULER_BUFFER_DAYS = env.int("AUTO_SCHEDULER_BUFFER_DAYS", default=3)
 AUTO_SCHEDULER_HORIZON_DAYS = env.int("AUTO_SCHEDULER_HORIZON_DAYS", default=21)
 AUTO_SCHEDULER_REQUIRE_APPROVAL = env.bool("AUTO_SCHEDULER_REQUIRE_APPROVAL", default=True)
+# Seconds a run may take at most (the first plan, then the optimizer within what is left).
+AUTO_SCHEDULER_TIME_LIMIT = env.float("AUTO_SCHEDULER_TIME_LIMIT", default=10.0)
 
 CALENDAR_FEEDS_ENABLED = env.bool("CALENDAR_FEEDS_ENABLED", default=False)
 CALENDAR_FEEDS_SECRET = env.str("CALENDAR_FEEDS_SECRET", default="")

@@ -279,8 +279,17 @@ class AutoRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["started_by"]
-    readonly_fields = [f.name for f in AutoRun._meta.fields]
+    # The optimality in words rather than its stored figures.
+    readonly_fields = [
+        *(f.name for f in AutoRun._meta.fields if f.name not in ("id", "optimality")),
+        "plan_optimality",
+    ]
+    fields = tuple(readonly_fields)
     inlines = [AutoProposalInline]
+
+    @admin.display(description="Optimality")
+    def plan_optimality(self, obj: AutoRun) -> str:
+        return obj.optimality_line or "-"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

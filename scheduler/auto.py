@@ -41,6 +41,7 @@ given input.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -125,6 +126,9 @@ class Problem:
     # checks per event of the run: a bound on its work that keeps a run of many events
     # that cannot be placed at all to seconds, the same on every machine.
     repair_checks_per_event: int = 150
+    # A `time.perf_counter()` value after which the repair pass and the variants stop
+    # (the optimizer gives the greedy plan part of the run's time limit); None: no limit.
+    deadline: float | None = None
 
 
 @dataclass
@@ -452,8 +456,13 @@ class _Solver:
         *,
         supervisor_required: bool = False,
     ) -> bool:
-        """Place `event` (and its paired Supervisor) on its best option; False if none."""
+        """Place `event` (and its paired Supervisor) on its best option; False if none.
+
+        A Supervisor event whose Core event is neither live nor in the run is never
+        placed alone: its time is its Core's start + offset."""
         facts = event.facts
+        if event.core_missing:
+            return False
         if event.fixed_start is not None:
             day = self.snapshot.local_date(event.fixed_start)
             if day not in event.days:
@@ -473,8 +482,8 @@ class _Solver:
         for with_supervisor in passes if paired else (False,):
             for day in event.days:
                 tiers = self.tiers(facts.event_type, day, paired=False)
-                for time in self.ordered_slots(day, facts.event_type):
-                    start = self.start_at(day, time)
+                for slot in self.ordered_slots(day, facts.event_type):
+                    start = self.start_at(day, slot)
                     supervisor = None
                     if with_supervisor:
                         assert event.supervisor is not None  # noqa: S101 (paired)
@@ -577,7 +586,8 @@ class _Solver:
             return [
                 _reason(
                     "core_not_scheduled",
-                    "Its Core event is not scheduled, so its time is not known.",
+                    "Its Core event is not scheduled (or it has none), so its time is not "
+                    "known: it is placed with its Core event.",
                 )
             ]
         if event.fixed_start is not None and (
@@ -633,7 +643,7 @@ class _Solver:
             self._blocker_cache = {}
             progress = False
             for event in events:
-                if self.checks >= budget:
+                if self.checks >= budget or self.out_of_time():
                     self.plan.repair_cut = True
                     return
                 if event.facts.id in self.plan.placements:
@@ -648,7 +658,7 @@ class _Solver:
                     self.plan.repaired += 1
                     progress = True
             for event in events:
-                if self.checks >= budget:
+                if self.checks >= budget or self.out_of_time():
                     self.plan.repair_cut = True
                     return
                 if (
@@ -661,6 +671,9 @@ class _Solver:
                     progress = True
             if not progress:
                 break
+
+    def out_of_time(self) -> bool:
+        return self.p.deadline is not None and time.perf_counter() > self.p.deadline
 
     def _replace_with_supervisor(self, event: AutoEvent) -> bool:
         """Move a Core event placed alone to an option where its Supervisor fits too."""
@@ -801,7 +814,7 @@ def solve(problem: Problem, progress: Callable[[int, int], None] | None = None) 
     first = _Solver(problem, progress, snapshot=_copy(problem.snapshot))
     first.greedy()
     best = first.finish()
-    if problem.repair and _contended(best):
+    if problem.repair and _contended(best) and not first.out_of_time():
         # The variants' greedy passes are cheap, their repair passes are not: only the
         # variant whose greedy pass places the most is repaired and compared.
         others: list[tuple[int, int, _Solver]] = []

@@ -31,7 +31,7 @@ from core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from employees.models import Employee, Rotation, RotationException
 from events.models import Event, EventCondition
 from events.types import EventType
-from scheduler import auto
+from scheduler import auto, auto_optimize
 from scheduler.models import (
     AutoProposal,
     AutoRun,
@@ -59,6 +59,7 @@ class AutoSettings:
     buffer_days: int
     horizon_days: int
     require_approval: bool
+    time_limit: float
 
 
 def auto_settings() -> AutoSettings:
@@ -66,6 +67,7 @@ def auto_settings() -> AutoSettings:
         buffer_days=settings.AUTO_SCHEDULER_BUFFER_DAYS,
         horizon_days=settings.AUTO_SCHEDULER_HORIZON_DAYS,
         require_approval=settings.AUTO_SCHEDULER_REQUIRE_APPROVAL,
+        time_limit=settings.AUTO_SCHEDULER_TIME_LIMIT,
     )
 
 
@@ -122,10 +124,12 @@ def load_problem(*, earliest: dt.date, last: dt.date) -> auto.Problem:
         supervisor = supervisor_of.get(event.pk)
         fixed_start = None
         core_missing = False
-        if event.event_type == EventType.SUPERVISOR and event.core_event_id is not None:
+        if event.event_type == EventType.SUPERVISOR:
+            # Never proposed alone: at its live Core's start + offset, with its Core in
+            # the run, or not at all (no Core, or one that cannot be scheduled).
             if event.core_event_id in live_core_start:
                 fixed_start = live_core_start[event.core_event_id] + offset
-            elif event.core_event_id not in ids:
+            elif event.core_event_id is None or event.core_event_id not in ids:
                 core_missing = True
         problem_events.append(
             auto.AutoEvent(
@@ -251,12 +255,26 @@ def _compute(
         if on_progress is not None:
             on_progress(done, total)
 
-    plan = auto.solve(problem, progress)
+    plan, optimality = auto_optimize.optimize(
+        problem, progress, time_limit=auto_settings().time_limit
+    )
+    run.optimality = optimality.as_dict()
     return plan, problem
 
 
 def _store(run: AutoRun, plan: auto.Plan, problem: auto.Problem) -> None:
-    position = {event_id: i for i, event_id in enumerate(plan.order)}
+    # Approval applies proposals in this order. A Core event whose Supervisor the run
+    # could not place comes last: the cascade then tries its Supervisor without taking
+    # anyone another proposal needs.
+    alone = {
+        e.facts.id
+        for e in problem.events
+        if e.supervisor is not None
+        and e.facts.id in plan.placements
+        and e.supervisor.id not in plan.placements
+    }
+    order = [i for i in plan.order if i not in alone] + [i for i in plan.order if i in alone]
+    position = {event_id: i for i, event_id in enumerate(order)}
     rows = [
         AutoProposal(
             run=run,
@@ -289,6 +307,7 @@ def _store(run: AutoRun, plan: auto.Plan, problem: auto.Problem) -> None:
             progress_done=run.progress_total,
             placed_count=len(plan.placements),
             unplaced_count=len(plan.unplaced),
+            optimality=run.optimality,
         )
 
 
@@ -460,7 +479,11 @@ def auto_run_approve(
     run = _open_run(run)
     chosen = AutoProposal.objects.filter(run=run, status=ProposalStatus.PROPOSED)
     if proposal_ids is not None:
-        chosen = chosen.filter(pk__in=list(proposal_ids))
+        # A Supervisor proposed with its Core event is decided with it: approving the
+        # Core event schedules it through the cascade.
+        ids = list(proposal_ids)
+        cores = AutoProposal.objects.filter(run=run, pk__in=ids).values("event_id")
+        chosen = chosen.filter(Q(pk__in=ids) | Q(with_core_id__in=cores))
     proposals = list(chosen.select_related("event", "employee").order_by("position", "pk"))
     supervisors_of: dict[int, list[AutoProposal]] = {}
     for p in proposals:
@@ -470,9 +493,12 @@ def auto_run_approve(
     for proposal in proposals:
         if proposal.with_core_id is not None:
             continue  # decided with its Core below
-        outcomes.append(_apply(proposal, by=by))
-        for supervisor in supervisors_of.pop(proposal.event_id, []):
+        theirs = supervisors_of.pop(proposal.event_id, [])
+        outcomes.append(_apply(proposal, by=by, supervisor=theirs[0].employee if theirs else None))
+        for supervisor in theirs:
             outcomes.append(_follow(supervisor, core=outcomes[-1]))
+        if not theirs and outcomes[-1].applied:
+            _cascaded(run, outcomes[-1])
     for orphans in supervisors_of.values():
         for supervisor in orphans:
             outcomes.append(
@@ -512,7 +538,9 @@ def _decide(
     return ApprovalOutcome(proposal=proposal, applied=applied, message=message, errors=errors)
 
 
-def _apply(proposal: AutoProposal, *, by: Any) -> ApprovalOutcome:
+def _apply(
+    proposal: AutoProposal, *, by: Any, supervisor: Employee | None = None
+) -> ApprovalOutcome:
     assert proposal.employee is not None and proposal.start is not None  # noqa: S101
     acknowledged = {w["code"] for w in proposal.warnings}
     try:
@@ -525,21 +553,25 @@ def _apply(proposal: AutoProposal, *, by: Any) -> ApprovalOutcome:
                 acknowledge=acknowledged,
                 source=ChangeSource.AUTO,
                 context=Context.AUTO,
+                supervisor_employee=supervisor,
             )
     except UnacknowledgedWarningsError as exc:
+        errors = list(exc.errors or [])
         return _decide(
             proposal,
             applied=False,
-            message="Refused: new warnings since the run.",
-            errors=list(exc.errors or []),
+            message="Refused now, something changed since the run: "
+            + " ".join(e["message"] for e in errors if e.get("code") not in acknowledged),
+            errors=errors,
         )
     except RuleViolationError as exc:
-        codes = sorted({e["code"] for e in (exc.errors or []) if e.get("severity") == "hard"})
+        errors = list(exc.errors or [])
         return _decide(
             proposal,
             applied=False,
-            message=f"Refused now: {', '.join(codes)}.",
-            errors=list(exc.errors or []),
+            message="Refused now, something changed since the run: "
+            + " ".join(e["message"] for e in errors if e.get("severity") == "hard"),
+            errors=errors,
         )
     except (ConflictError, NotFoundError) as exc:
         return _decide(
@@ -555,6 +587,26 @@ def _apply(proposal: AutoProposal, *, by: Any) -> ApprovalOutcome:
         message=f"Scheduled {proposal.employee.name}.",
         errors=[],
         schedule_id=result.schedule.pk,
+    )
+
+
+def _cascaded(run: AutoRun, core: ApprovalOutcome) -> None:
+    """The cascade scheduled the Supervisor event of a Core event whose Supervisor the
+    run had not placed: its row says so rather than "could not place"."""
+    outcome = getattr(core.proposal, "_supervisor", None)
+    schedule = outcome.schedule if outcome is not None else None
+    if schedule is None:
+        return
+    AutoProposal.objects.filter(
+        run=run, event_id=schedule.event_id, status=ProposalStatus.UNPLACED
+    ).update(
+        status=ProposalStatus.APPLIED,
+        schedule=schedule,
+        employee_id=schedule.employee_id,
+        start=schedule.start,
+        end=schedule.end,
+        with_core_id=core.proposal.event_id,
+        outcome=f"Scheduled with its Core event by the cascade (to {schedule.employee.name}).",
     )
 
 

@@ -173,6 +173,9 @@ class AutoRun(models.Model):
     applied_count = models.PositiveIntegerField(default=0)
     refused_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # What the run knows about its plan (`scheduler.auto_optimize.Optimality.as_dict`):
+    # proven optimal, or the best bound on the events placed and the gap; and the time.
+    optimality = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -219,6 +222,33 @@ class AutoRun(models.Model):
         if self.started_at is None or self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def optimality_line(self) -> str:
+        """What the run knows about its plan, in one sentence ("" before it is known)."""
+        o = self.optimality or {}
+        if "placed" not in o:
+            return ""
+        placed, bound, took = o["placed"], o["bound"], f"{o['seconds']:.1f} s"
+        events = "event" if placed == 1 else "events"
+        if o.get("proven"):
+            line = (
+                f"Proven optimal: {placed} {events} placed, the most any plan can place, "
+                f"then the most urgent and preferred ones ({took})."
+            )
+        elif o.get("count_proven"):
+            line = (
+                f"{placed} {events} placed, proven the most any plan can place; which ones "
+                f"and who (urgency, preferences, balance) is the best found in {took}."
+            )
+        else:
+            line = (
+                f"{placed} {events} placed; no plan can place more than {bound} "
+                f"(gap {100 * o.get('gap', 0):.1f} %); the best found in {took}."
+            )
+        if o.get("note"):
+            line += f" {o['note']}"
+        return line
 
 
 class ProposalStatus(models.TextChoices):

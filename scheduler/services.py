@@ -221,10 +221,13 @@ class _SupervisorPlan:
         return ids | ({self.existing.employee_id} if self.existing else set())
 
 
-def _supervisor_plan(*, core_event: Event, core_start: dt.datetime) -> _SupervisorPlan | None:
+def _supervisor_plan(
+    *, core_event: Event, core_start: dt.datetime, prefer: Employee | None = None
+) -> _SupervisorPlan | None:
     """Who may take the Supervisor event paired with `core_event`, read before locking.
 
-    The Club Supervisors working that day come first, then the Primary Lead on duty.
+    `prefer` first (the auto-scheduler's own choice, when it proposed one), then the Club
+    Supervisors working that day, then the Primary Lead on duty.
     """
     if core_event.event_type != EventType.CORE:
         return None
@@ -244,12 +247,12 @@ def _supervisor_plan(*, core_event: Event, core_start: dt.datetime) -> _Supervis
         event=supervisor_event,
         start=start,
         existing=_live_schedule(supervisor_event.pk),
-        candidates=[*supervisors, *([lead] if lead else [])],
+        candidates=[*([prefer] if prefer else []), *supervisors, *([lead] if lead else [])],
     )
 
 
 def _place_supervisor(
-    plan: _SupervisorPlan, *, by: Any, source: ChangeSource, move: bool
+    plan: _SupervisorPlan, *, by: Any, source: ChangeSource, move: bool, keep: bool = False
 ) -> SupervisorOutcome:
     """Schedule the Supervisor event, or (`move`) bring its live schedule along.
 
@@ -257,7 +260,12 @@ def _place_supervisor(
     """
     existing = plan.existing
     if existing is not None and not move:
-        return SupervisorOutcome(schedule=existing, reason="It was already scheduled.")
+        if existing.start == plan.start:
+            return SupervisorOutcome(schedule=existing, reason="It was already scheduled.")
+        # Scheduled before its Core event, at another time: it moves to Core start +
+        # offset when someone can take it then, else it stays where it is.
+        found = _place_supervisor(plan, by=by, source=source, move=True, keep=True)
+        return found
     people = ([existing.employee] if existing else []) + plan.candidates
     ignore = [existing.pk] if existing else []
     last: list[Violation] = []
@@ -308,6 +316,13 @@ def _place_supervisor(
             note="Scheduled with its Core event.",
         )
         return SupervisorOutcome(schedule=schedule, violations=violations)
+    if existing is not None and keep:
+        return SupervisorOutcome(
+            schedule=existing,
+            reason="It was already scheduled at another time; no one can take it at its "
+            "Core event's start + offset, so it stays.",
+            violations=last,
+        )
     if existing is not None:
         _unschedule(
             existing,
@@ -379,9 +394,11 @@ def schedule_create(
     acknowledge: Iterable[str] = (),
     source: ChangeSource = ChangeSource.API,
     context: Context = Context.MANUAL,
+    supervisor_employee: Employee | None = None,
 ) -> ScheduleResult:
-    """Put `employee` on `event` from `start` (and cascade to a paired Supervisor)."""
-    plan = _supervisor_plan(core_event=event, core_start=start)
+    """Put `employee` on `event` from `start` (and cascade to a paired Supervisor, to
+    `supervisor_employee` first when given: the auto-scheduler's own choice)."""
+    plan = _supervisor_plan(core_event=event, core_start=start, prefer=supervisor_employee)
     _lock(
         employee_ids={employee.pk, *(plan.employee_ids if plan else ())},
         event_ids={event.pk, *([plan.event.pk] if plan else [])},

@@ -206,7 +206,8 @@ def test_approval_reports_a_refused_proposal(manager: Client) -> None:
     response = manager.post(f"/auto/{run.pk}/approve/", {"which": "all"}, follow=True)
     body = response.content.decode()
     assert "Approved: 1 scheduled. 1 refused now" in body
-    assert "Refused now: core_daily_limit, overlap." in body
+    assert "Refused now, something changed since the run: " in body
+    assert "already works a Core event that day" in body
 
 
 def test_reject(manager: Client) -> None:

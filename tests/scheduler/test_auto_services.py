@@ -116,7 +116,9 @@ def test_a_stale_proposal_is_refused_alone() -> None:
     ScheduleFactory.create(employee=taken.employee, start=taken.start)
     outcomes = {o.proposal.event_id: o for o in auto_run_approve(run=run)}
     assert outcomes[a.pk].applied is False
-    assert "core_daily_limit" in outcomes[a.pk].message
+    # The refusal says what changed, in words (the codes stay in the errors).
+    assert outcomes[a.pk].message.startswith("Refused now, something changed since the run: ")
+    assert "already works a Core event that day" in outcomes[a.pk].message
     assert {e["code"] for e in outcomes[a.pk].errors} >= {"core_daily_limit", "overlap"}
     assert outcomes[b.pk].applied is True
     assert not Schedule.objects.live().filter(event=a).exists()

@@ -56,6 +56,8 @@ class Command(BaseCommand):
             f"{run.earliest_day}): {run.placed_count} proposed, {run.unplaced_count} could "
             f"not be placed, in {run.seconds or 0:.2f} s."
         )
+        if run.optimality_line:
+            self.stdout.write(run.optimality_line)
         if options["approve"] and run.status == AutoRunStatus.PROPOSED:
             outcomes = auto_run_approve(run=run)
             applied = sum(1 for o in outcomes if o.applied)
