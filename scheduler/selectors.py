@@ -208,11 +208,14 @@ def holidays_between(first: dt.date, last: dt.date) -> dict[dt.date, str]:
 
 @dataclass(frozen=True)
 class DayRow:
-    """One schedule of the day, the rules it breaks now, and whom it may trade with."""
+    """One schedule of the day and the rules it breaks now.
+
+    Its actions' choices (employees, schedules to trade with) are not here: the page
+    loads them per row when opened (`row_actions`), so the day stays linear in rows.
+    """
 
     schedule: Schedule
     violations: list[Violation]
-    trade_with: list[Schedule]
 
     @property
     def has_hard(self) -> bool:
@@ -270,7 +273,6 @@ class DayOverview:
     on_duty: list[OnDuty]
     working: list[Worker]
     off: list[Absence]
-    employees: list[Employee]  # active, for the change-employee choice
 
     @property
     def warnings(self) -> list[DayRow]:
@@ -336,7 +338,6 @@ def day_overview(day: dt.date) -> DayOverview:
                 snapshot=snapshot,
                 ignore_schedules=[s.pk],
             ),
-            trade_with=[o for o in schedules if o.employee_id != s.employee_id],
         )
         for s in schedules
     ]
@@ -368,7 +369,39 @@ def day_overview(day: dt.date) -> DayOverview:
         on_duty=duty,
         working=working,
         off=_absences(employees, day, snapshot),
-        employees=employees,
+    )
+
+
+@dataclass(frozen=True)
+class RowActions:
+    """The choices of one day-page row's actions, loaded when the row is opened: who
+    may take it over (the event page's candidates, with the same reasons) and the
+    other schedules of its day to trade with."""
+
+    schedule: Schedule
+    candidates: list[Candidate]
+    trade_with: list[Schedule]
+
+    @property
+    def eligible_count(self) -> int:
+        return sum(1 for c in self.candidates if c.ok)
+
+
+def row_actions(schedule_id: int) -> RowActions | None:
+    """One live schedule's action choices: nine queries, whatever the size of its day.
+
+    None when there is no such live schedule.
+    """
+    schedule = schedule_list().filter(pk=schedule_id).first()
+    if schedule is None:
+        return None
+    day = local_date(schedule.start)
+    return RowActions(
+        schedule=schedule,
+        candidates=candidates_for(event=schedule.event, start=schedule.start, moving=schedule),
+        trade_with=[
+            o for o in schedules_in_days(day, day) if o.employee_id != schedule.employee_id
+        ],
     )
 
 

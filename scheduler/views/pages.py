@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from core.roles import is_manager
+from core.dates import local_date
+from core.roles import is_manager, manager_required
 from events.models import Event
 from events.planning.selectors import push_state_of
 from events.selectors import event_list
@@ -31,6 +32,7 @@ from scheduler.selectors import (
     day_sheet,
     first_open_day,
     live_schedule_of,
+    row_actions,
     schedule_history,
     week_of,
     week_overview,
@@ -110,6 +112,36 @@ def week_view(request: HttpRequest, day: dt.date) -> HttpResponse:
             "total": sum(d.count for d in days),
         },
     )
+
+
+# --- a day row's actions, loaded when opened -----------------------------------------
+
+
+def _row_actions_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    actions = row_actions(pk)
+    if actions is None:
+        raise Http404("No such schedule.")
+    next_url = safe_next(request, request.GET.get("next"))
+    return {
+        "actions": actions,
+        "next_url": next_url,
+        "back_url": next_url or reverse("day", args=[local_date(actions.schedule.start)]),
+    }
+
+
+@manager_required
+@require_safe
+def schedule_actions_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The choices of a day row's actions (move, change employee, trade), as the HTML
+    fragment the day page inserts when the row is opened."""
+    return render(request, "scheduler/_row_action_forms.html", _row_actions_context(request, pk))
+
+
+@manager_required
+@require_safe
+def schedule_actions_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same actions on a page of their own: the day's row link without JavaScript."""
+    return render(request, "scheduler/row_actions.html", _row_actions_context(request, pk))
 
 
 # --- the event page and its schedule form ----------------------------------------------
