@@ -90,7 +90,9 @@ def test_each_row_links_to_its_actions_and_loads_them_when_opened(manager: Clien
     assert page.count('class="row-actions"') == 2
     assert f'data-fragment="/schedules/{first.pk}/actions/fragment/?next=/day/2026-12-15/"' in page
     assert f'href="/schedules/{first.pk}/actions/?next=/day/2026-12-15/"' in page
-    assert f'action="/schedules/{second.pk}/unschedule/"' in page
+    # No form on the page: every action, unschedule included, comes with the fragment.
+    schedules = page[page.index('id="schedules-title"') :]
+    assert "<form" not in schedules and "csrfmiddlewaretoken" not in schedules
     assert '<script src="/static/js/row_actions.js" defer></script>' in page
     assert "<script>" not in page and "style=" not in page
 
@@ -130,6 +132,7 @@ def test_the_fragment_has_the_event_pages_eligibility_and_reasons(
     ]
     assert f'<input type="hidden" name="next" value="{URL}">' in html
     assert 'name="csrfmiddlewaretoken"' in html
+    assert f'<form method="post" action="/schedules/{first.pk}/unschedule/" class="unschedule">' in html
 
 
 @pytest.mark.parametrize("path", ["actions/fragment/", "actions/"])
