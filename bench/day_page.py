@@ -240,7 +240,7 @@ def selector_split(day: dt.date, calls: int) -> tuple[float, float, float]:
             spent["rules"] += time.process_time() - t0
 
     started = time.process_time()
-    selectors.check = timed_check  # type: ignore[assignment]
+    selectors.check = timed_check
     try:
         for _ in range(calls):
             overview = selectors.day_overview(day)
@@ -379,7 +379,7 @@ def main() -> None:
         print(f"\n## {size} schedules on {day}\n")
         print("| request | status | bytes | queries | <option>s | app CPU/req (in-process) |")
         print("|---|---:|---:|---:|---:|---:|")
-        rows = [
+        rows: list[tuple[str, Any, str, dict[str, str]]] = [
             ("day page, manager", manager, page, {}),
             ("day page, reader", reader, page, {}),
         ]

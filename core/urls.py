@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.health import HealthView
+from core.health import HealthView, liveness
 from core.views import api_not_found
 
 admin.site.site_header = "Event Scheduler admin"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("employees/", include("employees.urls")),
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
+    path("api/health/live/", liveness, name="api-health-live"),
     path("api/v1/", include("core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,7 +1,8 @@
 // The day page's row actions: a row's choices (move, change employee, trade) are loaded
 // from the server the first time its "Change" disclosure is opened, so the day page
 // itself stays small. Without JavaScript the row keeps a link to a page with the same
-// forms; if loading fails, that link stays and says so.
+// forms; if loading fails, that link stays and says so. Opening a row closes the
+// row opened before.
 (function () {
   "use strict";
   function load(details) {
@@ -36,6 +37,10 @@
   document.addEventListener("toggle", function (event) {
     var details = event.target;
     if (details.matches && details.matches("details.row-actions") && details.open) {
+      // One row's actions open at a time: their box lies over the rows below it.
+      document.querySelectorAll("details.row-actions[open]").forEach(function (other) {
+        if (other !== details) { other.open = false; }
+      });
       load(details);
     }
   }, true);

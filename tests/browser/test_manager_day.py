@@ -210,7 +210,7 @@ def test_change_employee_from_the_day_row_and_without_javascript(
     sign_in(nojs, manager, next_url=f"/day/{w.day.isoformat()}/")
     nojs.locator(f"#s{w.crackers.pk} summary").click()
     nojs.locator(f"#s{w.crackers.pk}").get_by_role(
-        "link", name=re.compile("^Move, change employee or trade")
+        "link", name=re.compile("^Move, change employee, trade or unschedule")
     ).click()
     expect(nojs.get_by_role("heading", level=1)).to_have_text(f"Change {crackers}")
     nojs.get_by_label("Start", exact=True).fill("13:15")
