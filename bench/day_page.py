@@ -305,7 +305,7 @@ def drive(
     the targets taking turns in each."""
     tallies = {t.label: Tally() for t, _ in targets}
     for target, headers in targets:
-        status, _ = get(target.server.port, target.endpoint.path, headers)
+        status, _ = get(target.server.port, target.endpoint.path, headers, timeout=120)
         if status != 200:
             raise RuntimeError(f"{target.endpoint.path} answered {status} on the server")
     for round_ in range(args.rounds + 1):  # round 0 is the warm-up
@@ -313,7 +313,7 @@ def drive(
             tally = load_slice(target, headers, args)
             if round_:
                 tallies[target.label].add(tally)
-    return {label: Load.of(tally) for label, tally in tallies.items()}
+    return {label: Load.of(tally) for label, tally in tallies.items() if tally.requests}
 
 
 def main() -> None:
@@ -450,6 +450,9 @@ def main() -> None:
         print("|---|---:|---:|---:|---:|---:|")
         base = loads["health"].requests_per_s
         for label, *_ in plan:
+            if label not in loads:
+                print(f"| {label} | no request finished within a slice | | | | |")
+                continue
             load = loads[label]
             cpu = "-" if load.cpu_ms is None else f"{load.cpu_ms:.2f} ms"
             print(
