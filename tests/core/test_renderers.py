@@ -38,7 +38,10 @@ VALUES: dict[str, Any] = {
     "int keys": {1: "one", 2: "two"},
     "nested": {"results": [{"a": [1, 2, {"b": None}]}, [], {}], "count": 0},
     "tuple and set": {"t": (1, 2), "s": {3}},
-    "drf return types": ReturnDict({"x": ReturnList([1, 2], serializer=None)}, serializer=None),
+    "drf return types": ReturnDict(
+        {"x": ReturnList([1, 2], serializer=None)},  # type: ignore[call-overload]
+        serializer=None,
+    ),
     "big integer": {"n": 2**70},
     "bytes": {"b": b"raw"},
 }
