@@ -37,9 +37,13 @@ def local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
-def iso_local(moment: dt.datetime) -> str:
-    """As DRF's DateTimeField writes it: current (store) zone, ISO 8601, UTC as Z."""
-    text = timezone.localtime(moment).isoformat()
+def iso_local(moment: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """As DRF's DateTimeField writes it: current (store) zone, ISO 8601, UTC as Z.
+
+    A list passes `tz` (`timezone.get_current_timezone()`, looked up once): the lookup
+    per value costs more than the conversion.
+    """
+    text = (moment.astimezone(tz) if tz is not None else timezone.localtime(moment)).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 

@@ -107,6 +107,15 @@ class DatabaseFailureError(ApplicationError):
     default_detail = "The database could not complete the request."
 
 
+class DatabaseUnavailableError(ApplicationError):
+    """The database does not answer: the readiness check's 503."""
+
+    status = 503
+    code = "database_unavailable"
+    title = "Service unavailable"
+    default_detail = "The database is not reachable; try again shortly."
+
+
 class ExternalAPIError(ApplicationError):
     """A system we depend on (the planning system) failed or answered nonsense."""
 

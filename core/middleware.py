@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
@@ -117,3 +118,12 @@ class ApplicationErrorMiddleware:
         from core.views import error_response
 
         return error_response(request, exception)
+
+
+class PageMessageMiddleware(MessageMiddleware):
+    """Django's flash messages, for pages only: no API response shows one, so an API
+    request skips setting up the message storage (a signed-cookie reader)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not is_api_request(request):
+            super().process_request(request)

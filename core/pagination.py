@@ -35,6 +35,12 @@ class StandardPagination(PageNumberPagination):
         given = {name: request.query_params.get(name) for name in names}
         params = PageParamsSerializer(data={k: v for k, v in given.items() if v not in (None, "")})
         params.is_valid(raise_exception=True)
+        if isinstance(queryset, ValueRows):
+            # Read the asked page (one row more) before Django's paginator counts: on
+            # the last page the count follows from it, and no COUNT(*) runs.
+            page_size = self.get_page_size(request) or self.page_size
+            number = int(params.validated_data.get("page", 1))
+            queryset.read_ahead((number - 1) * page_size, page_size)
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
@@ -51,14 +57,34 @@ class StandardPagination(PageNumberPagination):
 
 class ValueRows:
     """A queryset paginated as plain value tuples: counted without the joins, each page
-    read with `values_list(*fields)`, so a list builds no model instances."""
+    read with `values_list(*fields)`, so a list builds no model instances.
+
+    `read_ahead(offset, size)` reads a page and one row more before the paginator asks
+    for the count: when that page turns out to be the last one (or the only one), the
+    count is known from it and `count()` runs no COUNT(*).
+    """
 
     def __init__(self, queryset: QuerySet[Any], fields: tuple[str, ...]) -> None:
         self.queryset = queryset
         self.fields = fields
+        self._known_count: int | None = None
+        self._read: tuple[int, int, list[tuple[Any, ...]]] | None = None
+
+    def read_ahead(self, offset: int, size: int) -> None:
+        rows = list(self.queryset[offset : offset + size + 1].values_list(*self.fields))
+        self._read = (offset, offset + size, rows[:size])
+        if len(rows) <= size and (rows or offset == 0):
+            self._known_count = offset + len(rows)
 
     def count(self) -> int:
+        if self._known_count is not None:
+            return self._known_count
         return self.queryset.count()
 
     def __getitem__(self, window: slice) -> list[tuple[Any, ...]]:
+        if self._read is not None and (window.start, window.stop) == self._read[:2]:
+            return self._read[2]
+        if self._read is not None and window.start == self._read[0]:
+            # The last page: the paginator cuts the window at the count.
+            return self._read[2][: (window.stop or 0) - window.start]
         return list(self.queryset[window].values_list(*self.fields))

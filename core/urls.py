@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core.health import HealthView
+from core.health import HealthView, liveness
 from core.views import api_not_found
 
 admin.site.site_header = "Event Scheduler admin"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("employees/", include("scheduler.employee_urls")),
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
+    path("api/health/live/", liveness, name="api-health-live"),
     path("api/v1/", include("core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its set-up script from /api/docs/?script: no inline script,

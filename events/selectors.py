@@ -54,14 +54,15 @@ def event_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     Byte-for-byte what the serializer gives (the tests compare both).
     """
 
+    tz = timezone.get_current_timezone()
     schedules = (
         {
             event_id: {
                 "id": pk,
                 "employee": employee_id,
                 "employee_name": employee_name,
-                "start": iso_local(start),
-                "end": iso_local(end),
+                "start": iso_local(start, tz),
+                "end": iso_local(end, tz),
             }
             for event_id, pk, employee_id, employee_name, start, end in live_schedules()
             .filter(event_id__in=[row[0] for row in rows])
@@ -83,15 +84,15 @@ def event_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
             "store_number": store_number,
             "store_name": store_name,
             "location_id": location_id,
-            "start_datetime": iso_local(start),
-            "due_datetime": iso_local(due),
+            "start_datetime": iso_local(start, tz),
+            "due_datetime": iso_local(due, tz),
             "estimated_minutes": estimated,
             "duration_minutes": estimated or default_minutes(event_type),
             "condition": condition,
             "sales_tool_url": sales_tool_url or None,
             "paired_event": core_event_id if core_event_id is not None else supervisor_id,
             "schedule": schedules.get(pk),
-            "last_synced_at": None if last_synced is None else iso_local(last_synced),
+            "last_synced_at": None if last_synced is None else iso_local(last_synced, tz),
         }
         for (
             pk,

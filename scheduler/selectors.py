@@ -5,6 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from core.dates import days_range, iso_local, local_date
 from employees.models import CompanyHoliday, Employee, RotationKind
 from events.models import Event
@@ -53,6 +55,7 @@ def schedule_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     Byte-for-byte what the serializer gives (the tests compare both); about five
     times cheaper, because no model instance or serializer field is involved.
     """
+    tz = timezone.get_current_timezone()
     return [
         {
             "id": pk,
@@ -65,11 +68,11 @@ def schedule_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
             "employee": employee_id,
             "employee_external_id": external_id,
             "employee_name": employee_name,
-            "start": iso_local(start),
-            "end": iso_local(end),
+            "start": iso_local(start, tz),
+            "end": iso_local(end, tz),
             "paired_event": core_event_id if core_event_id is not None else supervisor_id,
             "external_schedule_id": external_schedule_id,
-            "created_at": iso_local(created_at),
+            "created_at": iso_local(created_at, tz),
         }
         for (
             pk,
@@ -208,11 +211,14 @@ def holidays_between(first: dt.date, last: dt.date) -> dict[dt.date, str]:
 
 @dataclass(frozen=True)
 class DayRow:
-    """One schedule of the day, the rules it breaks now, and whom it may trade with."""
+    """One schedule of the day and the rules it breaks now.
+
+    Its actions' choices (employees, schedules to trade with) are not here: the page
+    loads them per row when opened (`row_actions`), so the day stays linear in rows.
+    """
 
     schedule: Schedule
     violations: list[Violation]
-    trade_with: list[Schedule]
 
     @property
     def has_hard(self) -> bool:
@@ -270,7 +276,6 @@ class DayOverview:
     on_duty: list[OnDuty]
     working: list[Worker]
     off: list[Absence]
-    employees: list[Employee]  # active, for the change-employee choice
 
     @property
     def warnings(self) -> list[DayRow]:
@@ -310,13 +315,32 @@ def _absences(employees: list[Employee], day: dt.date, snapshot: Snapshot) -> li
     return off
 
 
+# Timestamps the day page never reads: not parsed for every row (a fifth of its ORM time).
+DAY_UNUSED = (
+    "created_at",
+    "updated_at",
+    "event__created_at",
+    "event__updated_at",
+    "event__last_synced_at",
+    "event__upstream_missing_since",
+    "event__sales_tool_url",
+)
+
+
 def day_overview(day: dt.date) -> DayOverview:
     """Everything the day page shows: nine queries, whatever the size of the day.
 
     The rules engine runs over every schedule of the day with one snapshot, each
     schedule checked as if it were being made now (ignoring itself).
     """
-    schedules = list(schedules_in_days(day, day))
+    # Only what the page shows: no join to the events' paired events.
+    schedules = list(
+        Schedule.objects.live()
+        .select_related("employee", "event")
+        .defer(*DAY_UNUSED)
+        .starting_between(*days_range(day, day))
+        .order_by("start", "id")
+    )
     duty = on_duty(day)
     employees = list(Employee.objects.active().order_by("name", "pk"))
     people = {e.pk for e in employees} | {s.employee_id for s in schedules}
@@ -336,7 +360,6 @@ def day_overview(day: dt.date) -> DayOverview:
                 snapshot=snapshot,
                 ignore_schedules=[s.pk],
             ),
-            trade_with=[o for o in schedules if o.employee_id != s.employee_id],
         )
         for s in schedules
     ]
@@ -368,7 +391,39 @@ def day_overview(day: dt.date) -> DayOverview:
         on_duty=duty,
         working=working,
         off=_absences(employees, day, snapshot),
-        employees=employees,
+    )
+
+
+@dataclass(frozen=True)
+class RowActions:
+    """The choices of one day-page row's actions, loaded when the row is opened: who
+    may take it over (the event page's candidates, with the same reasons) and the
+    other schedules of its day to trade with."""
+
+    schedule: Schedule
+    candidates: list[Candidate]
+    trade_with: list[Schedule]
+
+    @property
+    def eligible_count(self) -> int:
+        return sum(1 for c in self.candidates if c.ok)
+
+
+def row_actions(schedule_id: int) -> RowActions | None:
+    """One live schedule's action choices: nine queries, whatever the size of its day.
+
+    None when there is no such live schedule.
+    """
+    schedule = schedule_list().filter(pk=schedule_id).first()
+    if schedule is None:
+        return None
+    day = local_date(schedule.start)
+    return RowActions(
+        schedule=schedule,
+        candidates=candidates_for(event=schedule.event, start=schedule.start, moving=schedule),
+        trade_with=[
+            o for o in schedules_in_days(day, day) if o.employee_id != schedule.employee_id
+        ],
     )
 
 

@@ -40,6 +40,12 @@ urlpatterns = [
     path("week/<isoday:day>/", views.week_view, name="week"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
     path("events/<int:pk>/schedule/", views.event_schedule, name="event-schedule"),
+    path("schedules/<int:pk>/actions/", views.schedule_actions_view, name="schedule-actions"),
+    path(
+        "schedules/<int:pk>/actions/fragment/",
+        views.schedule_actions_fragment,
+        name="schedule-actions-fragment",
+    ),
     path(
         "schedules/<int:pk>/unschedule/",
         views.schedule_unschedule_view,

@@ -12,6 +12,8 @@ from scheduler.views.pages import (
     day_today,
     day_view,
     event_detail,
+    schedule_actions_fragment,
+    schedule_actions_view,
     week_today,
     week_view,
 )
@@ -23,6 +25,8 @@ __all__ = [
     "day_view",
     "event_detail",
     "event_schedule",
+    "schedule_actions_fragment",
+    "schedule_actions_view",
     "schedule_reschedule_view",
     "schedule_trade_view",
     "schedule_unschedule_view",

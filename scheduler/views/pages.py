@@ -7,7 +7,9 @@ user and runs a constant number of queries, whatever the size of the day.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.dates import local_date
 from core.panels import panels
-from core.roles import is_manager
+from core.roles import is_manager, manager_required
 from events.models import Event
 from events.selectors import event_list
 from events.types import EventType
@@ -26,11 +29,14 @@ from scheduler.forms import ACKNOWLEDGE_CHOICES, ChangeForm, WhenForm, slots_for
 from scheduler.models import Schedule
 from scheduler.pdf import day_sheet_pdf
 from scheduler.selectors import (
+    DayOverview,
+    DayRow,
     candidates_for,
     day_overview,
     day_sheet,
     first_open_day,
     live_schedule_of,
+    row_actions,
     schedule_history,
     week_of,
     week_overview,
@@ -54,19 +60,107 @@ def day_today(request: HttpRequest) -> HttpResponse:
     return redirect("day", day=timezone.localdate())
 
 
+_PK = 987654321  # stands for a primary key in a URL reversed once per page
+
+
+def _url_format(name: str) -> str:
+    """A URL pattern as a format string with one `{}` for the primary key."""
+    return reverse(name, args=[_PK]).replace(str(_PK), "{}")
+
+
+@dataclass(frozen=True)
+class RowCells:
+    """One row of the day's schedules as the page prints it. The strings are made once
+    here: template filters and `{% url %}` per row cost several times more."""
+
+    pk: int
+    css: str
+    start_iso: str
+    start_hm: str
+    end_iso: str
+    end_hm: str
+    event_url: str
+    event_name: str
+    store: str
+    flag: str
+    employee_url: str
+    employee_name: str
+    job_title: str
+    actions_url: str
+    fragment_url: str
+
+
+def _sections(overview: DayOverview, here: str) -> list[dict[str, Any]]:
+    """The day's type groups and slots with their rows' cells."""
+    tz = timezone.get_current_timezone()
+    event_url, actions_url = _url_format("event-detail"), _url_format("schedule-actions")
+    fragment_url = _url_format("schedule-actions-fragment")
+    back = f"?next={quote(here)}"
+
+    def cells(row: DayRow) -> RowCells:
+        s = row.schedule
+        start, end = s.start.astimezone(tz), s.end.astimezone(tz)
+        count = len(row.violations)
+        if not count:
+            css, flag = "", ""
+        elif row.has_hard:
+            css, flag = "has-hard", "Breaks a rule"
+        else:
+            css, flag = "has-soft", f"{count} warning{'s' if count > 1 else ''}"
+        event = s.event
+        return RowCells(
+            pk=s.pk,
+            css=css,
+            start_iso=start.isoformat(),
+            start_hm=f"{start:%H:%M}",
+            end_iso=end.isoformat(),
+            end_hm=f"{end:%H:%M}",
+            event_url=event_url.format(s.event_id),
+            event_name=event.project_name,
+            store=f"Store {event.store_number}"
+            + (f" \N{MIDDLE DOT} {event.store_name}" if event.store_name else ""),
+            flag=flag,
+            employee_url=f"/employees/{s.employee_id}/",
+            employee_name=s.employee.name,
+            job_title=s.employee.get_job_title_display(),
+            actions_url=actions_url.format(s.pk) + back,
+            fragment_url=fragment_url.format(s.pk) + back,
+        )
+
+    return [
+        {
+            "event_type": group.event_type,
+            "label": group.label,
+            "count": group.count,
+            "slots": [
+                {
+                    "start_iso": slot.start.astimezone(tz).isoformat(),
+                    "start_hm": f"{slot.start.astimezone(tz):%H:%M}",
+                    "count": len(slot.rows),
+                    "rows": [cells(row) for row in slot.rows],
+                }
+                for slot in group.slots
+            ],
+        }
+        for group in overview.groups
+    ]
+
+
 def render_day(request: HttpRequest, day: dt.date, *, status: int = 200) -> HttpResponse:
     overview = day_overview(day)
+    here = reverse("day", args=[day])
     return render(
         request,
         "scheduler/day.html",
         {
             "day": day,
             "overview": overview,
+            "sections": _sections(overview, here),
             "previous_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1),
             "today": timezone.localdate(),
             "week_start": week_of(day)[0],
-            "here": reverse("day", args=[day]),
+            "here": here,
             "can_manage": is_manager(request.user),
         },
         status=status,
@@ -110,6 +204,36 @@ def week_view(request: HttpRequest, day: dt.date) -> HttpResponse:
             "total": sum(d.count for d in days),
         },
     )
+
+
+# --- a day row's actions, loaded when opened -----------------------------------------
+
+
+def _row_actions_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    actions = row_actions(pk)
+    if actions is None:
+        raise Http404("No such schedule.")
+    next_url = safe_next(request, request.GET.get("next"))
+    return {
+        "actions": actions,
+        "next_url": next_url,
+        "back_url": next_url or reverse("day", args=[local_date(actions.schedule.start)]),
+    }
+
+
+@manager_required
+@require_safe
+def schedule_actions_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The choices of a day row's actions (move, change employee, trade), as the HTML
+    fragment the day page inserts when the row is opened."""
+    return render(request, "scheduler/_row_action_forms.html", _row_actions_context(request, pk))
+
+
+@manager_required
+@require_safe
+def schedule_actions_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same actions on a page of their own: the day's row link without JavaScript."""
+    return render(request, "scheduler/row_actions.html", _row_actions_context(request, pk))
 
 
 # --- the event page and its schedule form ----------------------------------------------

@@ -174,6 +174,8 @@ def test_sign_in_and_schedule_with_the_keyboard_only(
     tab_to(page, f"#s{schedule.pk} summary")
     page.keyboard.press("Enter")
     expect(page.locator(f"#s{schedule.pk} details")).to_have_attribute("open", "")
+    # Its forms load when it is opened: wait for them rather than tab past them.
+    expect(page.locator(f"#s{schedule.pk} .unschedule button")).to_be_attached()
     tab_to(page, f"#s{schedule.pk} .unschedule button")
     page.keyboard.press("Enter")
     expect(page.locator(".messages")).to_contain_text(

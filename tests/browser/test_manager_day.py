@@ -9,7 +9,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from scheduler.models import Schedule, ScheduleChange
 from tests.browser.axe import run_axe
@@ -179,6 +179,45 @@ def test_a_managers_day(page: Page, manager: User, world: World, shots: Shots) -
     expect(rows.nth(0)).to_contain_text("606077-Freeosk-Sparkling Water")
     expect(rows.nth(1)).to_contain_text("606051-CORE-Crunchy Crackers")
     expect(page.locator("article.sheet")).not_to_contain_text("Super Pretzel")
+
+
+def test_change_employee_from_the_day_row_and_without_javascript(
+    page: Page, browser: Browser, manager: User, world: World
+) -> None:
+    w = world
+    crackers = w.crackers.event.project_name
+    sign_in(page, manager, next_url=f"/day/{w.day.isoformat()}/")
+    row = page.locator(f"#s{w.crackers.pk}")
+    # Closed, the row carries no choices: they load when it is opened.
+    expect(row.locator("option")).to_have_count(0)
+    row = schedule_row(page, w.crackers.pk)
+    employee = row.get_by_label("Employee", exact=True)
+    # The event page's eligibility, with its reasons: Otto is blocked and cannot be picked.
+    otto = employee.locator(f'option[value="{w.otto.pk}"]')
+    expect(otto).to_be_disabled()
+    expect(otto).to_contain_text(f"Blocked: Otto Off has time off on {w.day:%a %b %-d}.")
+    expect(employee).to_have_value(str(w.sam.pk))
+    employee.select_option(str(w.eve.pk))
+    row.get_by_role("button", name="Change", exact=True).click()
+    expect_message(page, f"{crackers}: now Eve Specialist {w.day:%a %b %-d} at 12:15.")
+    assert live(event=w.crackers.event) == [(crackers, "Eve Specialist", "12:15")]
+    axe = run_axe(page)
+    assert not axe.blocking, axe.summary(axe.blocking)
+
+    # Without JavaScript, the row's link opens the same forms on a page of their own.
+    context = browser.new_context(java_script_enabled=False, base_url=page.url.split("/day/")[0])
+    nojs = context.new_page()
+    sign_in(nojs, manager, next_url=f"/day/{w.day.isoformat()}/")
+    nojs.locator(f"#s{w.crackers.pk} summary").click()
+    nojs.locator(f"#s{w.crackers.pk}").get_by_role(
+        "link", name=re.compile("^Move, change employee, trade or unschedule")
+    ).click()
+    expect(nojs.get_by_role("heading", level=1)).to_have_text(f"Change {crackers}")
+    nojs.get_by_label("Start", exact=True).fill("13:15")
+    nojs.get_by_role("button", name="Move").click()
+    expect_message(nojs, f"{crackers}: now Eve Specialist {w.day:%a %b %-d} at 13:15.")
+    expect(nojs).to_have_url(re.compile(rf"/day/{w.day.isoformat()}/$"))
+    context.close()
 
 
 def test_a_hard_violation_shows_the_reason_and_saves_nothing(

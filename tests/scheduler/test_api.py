@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from events.types import EventType
 from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory, store_local
-from tests.queries import assert_constant_queries
+from tests.queries import assert_constant_queries, count_queries
 from tests.scheduler.factories import ScheduleFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_unscheduled_rows_are_not_listed(api_as: ApiAs, reader_user: User) -> No
 
 
 def test_list_runs_a_constant_number_of_queries(api_as: ApiAs, reader_user: User) -> None:
-    ScheduleFactory.create()
+    ScheduleFactory.create_batch(2)  # page 1 of 2 and more: never the last page
 
     def grow() -> None:
         for _ in range(100):
@@ -70,7 +70,41 @@ def test_list_runs_a_constant_number_of_queries(api_as: ApiAs, reader_user: User
 
     client = api_as(reader_user)
     # session, user, count, page (employee, event and paired event joined).
-    assert_constant_queries(lambda: client.get(URL, {"page_size": 200}), grow, expected=4)
+    assert_constant_queries(lambda: client.get(URL, {"page_size": 1}), grow, expected=4)
+
+
+def test_the_last_page_is_counted_without_a_count_query(api_as: ApiAs, reader_user: User) -> None:
+    first, second, third = ScheduleFactory.create_batch(3)
+    client = api_as(reader_user)
+
+    def page(**params: int) -> tuple[int, dict[str, Any]]:
+        queries, response = count_queries(lambda: client.get(URL, params))
+        assert response.status_code == 200
+        return queries, response.json()
+
+    # session, user, page: the page has fewer rows than asked, so it is the last one
+    # and its rows say how many there are.
+    queries, body = page(page_size=200)
+    assert (queries, body["count"], len(body["results"])) == (3, 3, 3)
+    assert body["next"] is None and body["previous"] is None
+    queries, body = page(page=2, page_size=2)
+    assert (queries, body["count"], [r["id"] for r in body["results"]]) == (3, 3, [third.pk])
+    assert body["next"] is None and body["previous"].endswith("page_size=2")
+    # Exactly full: one row more was asked for, none came, so still no count.
+    queries, body = page(page_size=3)
+    assert (queries, body["count"], body["next"]) == (3, 3, None)
+    # Not the last page: counted.
+    queries, body = page(page=1, page_size=2)
+    assert (queries, body["count"], [r["id"] for r in body["results"]]) == (
+        4,
+        3,
+        [first.pk, second.pk],
+    )
+    assert body["next"].endswith("page=2&page_size=2")
+    # Past the last page: counted, and a 404 problem as before.
+    response = client.get(URL, {"page": 3, "page_size": 2})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
 
 
 @pytest.fixture

@@ -563,7 +563,9 @@ def test_unscheduling_a_core_unschedules_its_supervisor_on_the_day_page(
     schedule = schedule_create(event=core, employee=lead, start=TUE).schedule
     page = text(manager.get("/day/2026-12-15/"))
     assert "606034-Supervisor-Super Pretzel" in page and "606034-CORE-Super Pretzel" in page
-    assert "Its Supervisor event, if scheduled, is unscheduled too." in page
+    # The row's actions, loaded when it is opened, say what unscheduling does.
+    actions = text(manager.get(f"/schedules/{schedule.pk}/actions/fragment/"))
+    assert "Its Supervisor event, if scheduled, is unscheduled too." in actions
     response = manager.post(f"/schedules/{schedule.pk}/unschedule/", {"next": "/day/2026-12-15/"})
     assert (response.status_code, response["Location"]) == (302, "/day/2026-12-15/")
     assert flashes(response) == [
