@@ -14,6 +14,7 @@ urlpatterns = [
     # Manager pages. Until the dashboard exists, the start page is the unscheduled list.
     path("", include("events.urls")),
     path("", include("scheduler.urls")),
+    path("", include("paperwork.urls")),
     path("employees/", include("employees.urls")),
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
