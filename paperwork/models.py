@@ -122,9 +122,11 @@ class PacketBuild(models.Model):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     problems = models.JSONField(
-        default=list, help_text="What is missing from the packet, and why (one line each)."
+        default=list,
+        blank=True,
+        help_text="What is missing from the packet, and why (one line each).",
     )
-    pdf = models.BinaryField(null=True, editable=False)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
     page_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -246,3 +246,18 @@ def _fetch_reports(
                 if on_progress is not None:
                     on_progress(1)
         outcome.skipped.extend(reversed(pending))
+
+
+# --- uploaded forms ---------------------------------------------------------------------
+
+
+def paperwork_form_save(*, form: Any, upload: dict[str, Any] | None) -> Any:
+    """Save a company form from the admin, with its new PDF when one was uploaded."""
+    with transaction.atomic():
+        if upload is not None:
+            form.pdf = upload["data"]
+            form.file_name = upload["name"]
+            form.page_count = upload["pages"]
+        form.full_clean()
+        form.save()
+    return form

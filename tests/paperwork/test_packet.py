@@ -20,6 +20,9 @@ from tests.paperwork.fake_portal import FakePortal, item, report
 
 pytestmark = pytest.mark.django_db
 
+PDFTOPPM = shutil.which("pdftoppm") or "/usr/bin/pdftoppm"
+ZBARIMG = shutil.which("zbarimg") or "/usr/bin/zbarimg"
+
 LOGIN_PAGE = b"<html><body><form>User name <input name=user> Password <input type=password></form></body></html>"  # noqa: E501
 
 
@@ -37,7 +40,7 @@ def scan(pdf: bytes, page: int) -> list[str]:
         path.write_bytes(pdf)
         subprocess.run(  # noqa: S603
             [
-                "pdftoppm",
+                PDFTOPPM,
                 "-r",
                 "300",
                 "-f",
@@ -52,7 +55,7 @@ def scan(pdf: bytes, page: int) -> list[str]:
         )
         (image,) = Path(tmp).glob("p*.png")
         done = subprocess.run(  # noqa: S603
-            ["zbarimg", "--quiet", "--raw", "-Supca.enable", str(image)],
+            [ZBARIMG, "--quiet", "--raw", "-Supca.enable", str(image)],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
     codes = []
@@ -171,9 +174,7 @@ def test_one_event_packet_and_no_portal_session(manager_user: User, edr_on: Fake
     assert len(pages) == 3
     assert "Demo 606002" not in pages[0]
     assert "Event Detail Report missing" in pages[1]
-    assert [p["why"] for p in done.problems][0].startswith(
-        "You are not signed in to the retailer portal"
-    )
+    assert done.problems[0]["why"].startswith("You are not signed in to the retailer portal")
     assert sum(edr_on.calls.values()) == 0
 
 
