@@ -15,8 +15,8 @@ class PaperworkFormAdmin(admin.ModelAdmin[PaperworkForm]):
     form = PaperworkFormAdminForm
     list_display = ["title", "position", "is_active", "page_count", "types", "uploaded_at"]
     list_editable = ["position", "is_active"]
-    readonly_fields = ["file_name", "page_count", "uploaded_at"]
-    fields = ["title", "upload", "event_types", "position", "is_active", *readonly_fields]
+    readonly_fields = ("file_name", "page_count", "uploaded_at")
+    fields = ("title", "upload", "event_types", "position", "is_active", *readonly_fields)
 
     @admin.display(description="Printed for")
     def types(self, obj: PaperworkForm) -> str:
@@ -37,7 +37,7 @@ class PortalSessionAdmin(admin.ModelAdmin[PortalSession]):
 
     list_display = ["user", "state", "signed_in_at", "expires_at"]
     list_select_related = ["user"]
-    fields = ["user", "state", "failure_count", "started_at", "signed_in_at", "expires_at"]
+    fields = ("user", "state", "failure_count", "started_at", "signed_in_at", "expires_at")
     readonly_fields = fields
     actions = ["delete_selected"]
 

@@ -40,7 +40,7 @@ SessionSerializer = inline_serializer(
     },
 )
 
-PERMISSIONS = [IsAuthenticated, IsManager, FeatureRequired("edr")]
+PERMISSIONS: list[type[BasePermission]] = [IsAuthenticated, IsManager, FeatureRequired("edr")]
 
 
 def _session_body(user: Any) -> dict[str, Any]:

@@ -260,7 +260,8 @@ def _form_readers(plan: PacketPlan) -> dict[int, bytes]:
     ids = {f.pk for s in plan.sections for f in s.forms}
     if not ids:
         return {}
-    return dict(PaperworkForm.objects.filter(pk__in=ids).values_list("pk", "pdf"))
+    rows = PaperworkForm.objects.filter(pk__in=ids).values_list("pk", "pdf")
+    return {pk: bytes(data) for pk, data in rows}
 
 
 def _section(

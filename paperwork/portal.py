@@ -240,7 +240,7 @@ class PortalClient:
 
     def browse(self, *, store: str, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
         """Every event-by-item row of one store in [start, end] (one call)."""
-        body = {
+        body: dict[str, Any] = {
             "startDate": start.isoformat(),
             "endDate": end.isoformat(),
             "storeNbr": store,

@@ -175,6 +175,6 @@ def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if build is None or build.status != PacketBuild.Status.DONE:
         return render(request, "404.html", status=404)
     data = PacketBuild.objects.filter(pk=pk).values_list("pdf", flat=True).get()
-    response = HttpResponse(bytes(data), content_type="application/pdf")
+    response = HttpResponse(bytes(data or b""), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{build.file_name}"'
     return response

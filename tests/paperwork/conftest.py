@@ -38,7 +38,7 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def make_client(portal: FakePortal, sleeps: list[float]):  # type: ignore[no-untyped-def]
+def make_client(portal: FakePortal, sleeps: list[float]):
     def make(state: PortalState | None = None) -> PortalClient:
         config = PortalConfig(
             login_url=portal.login_url,

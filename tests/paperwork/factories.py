@@ -3,8 +3,8 @@
 import datetime as dt
 import io
 
-from reportlab.lib.pagesizes import LETTER
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.lib.pagesizes import LETTER  # type: ignore[import-untyped]
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from events.types import EventType
 from paperwork.models import PaperworkForm
@@ -56,8 +56,9 @@ def scheduled(
         start_datetime=store_local(day.year, day.month, day.day) - dt.timedelta(days=1),
     )
     employee = EmployeeFactory(**({"name": employee_name} if employee_name else {}))
-    return ScheduleFactory(
+    schedule = ScheduleFactory.create(
         event=event,
         employee=employee,
         start=store_local(day.year, day.month, day.day, hour, minute),
     )
+    return schedule

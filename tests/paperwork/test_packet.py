@@ -64,12 +64,17 @@ def scan(pdf: bytes, page: int) -> list[str]:
     return sorted(codes)
 
 
+def pdf_of(build: PacketBuild) -> bytes:
+    assert build.pdf is not None
+    return bytes(build.pdf)
+
+
 def texts(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 @pytest.fixture
-def signed_in(manager_user: User, edr_on: FakePortal, make_client) -> User:  # type: ignore[no-untyped-def]
+def signed_in(manager_user: User, edr_on: FakePortal, make_client) -> User:
     portal_sign_in_start(user=manager_user, client_factory=make_client)
     portal_sign_in_verify(user=manager_user, code=edr_on.codes[-1], client_factory=make_client)
     return manager_user
@@ -110,7 +115,7 @@ def test_a_day_packet_has_every_section_in_order_and_a_page_for_what_is_missing(
     done = packet_build_execute(build_id=build.pk, client_factory=make_client)
 
     assert done.status == PacketBuild.Status.DONE, done.error
-    pages = texts(bytes(done.pdf))
+    pages = texts(pdf_of(done))
     assert done.page_count == len(pages)
     # 1 schedule+items page, then per event: Juicer (form 1); 606001 EDR 1 + tool 2 +
     # forms 3; 606002 EDR 1 + missing tool 1 + forms 3; 606003 EDR 1 + missing tool 1 +
@@ -127,7 +132,7 @@ def test_a_day_packet_has_every_section_in_order_and_a_page_for_what_is_missing(
     assert "page 1 of 23" in first
 
     expected = sorted(upc_a(b) for b in ("00003600029145"[-11:], "07874235186", "00000041220"))
-    assert scan(bytes(done.pdf), 1) == expected
+    assert scan(pdf_of(done), 1) == expected
 
     section = pages[1:]
     assert "Juicer sheet page 1" in section[0]
@@ -170,7 +175,7 @@ def test_one_event_packet_and_no_portal_session(manager_user: User, edr_on: Fake
     done = packet_build_execute(build_id=build.pk)
 
     assert done.status == PacketBuild.Status.DONE
-    pages = texts(bytes(done.pdf))
+    pages = texts(pdf_of(done))
     assert len(pages) == 3
     assert "Demo 606002" not in pages[0]
     assert "Event Detail Report missing" in pages[1]
@@ -191,4 +196,4 @@ def test_a_portal_ending_the_session_mid_build_still_gives_a_packet(
 
     assert done.status == PacketBuild.Status.DONE
     assert any("ended your session" in p["why"] for p in done.problems)
-    assert len(texts(bytes(done.pdf))) == 1 + 2 * 2
+    assert len(texts(pdf_of(done))) == 1 + 2 * 2

@@ -67,7 +67,7 @@ def test_the_day_page_says_what_the_packet_will_contain(manager: Client) -> None
 
 def test_the_day_page_runs_a_constant_number_of_queries(
     manager: Client, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     scheduled("606001")
     manager.get(reverse("paperwork-day", args=[DAY]))
     with django_assert_num_queries(8) as small:
@@ -80,7 +80,7 @@ def test_the_day_page_runs_a_constant_number_of_queries(
 
 def test_build_from_the_day_page_then_download(
     manager: Client, manager_user: User, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     scheduled("606001", employee_name="Ada Park")
     with django_capture_on_commit_callbacks(execute=True):
         response = manager.post(reverse("paperwork-build", args=[DAY]))
@@ -108,7 +108,7 @@ def test_build_of_an_empty_day_is_refused(manager: Client) -> None:
 
 def test_one_event_packet_from_its_page(
     manager: Client, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     s = scheduled("606001")
     scheduled("606002", hour=11)
     assert (
@@ -140,7 +140,7 @@ def test_sign_in_pages_then_sign_out_of_the_app_ends_the_portal_session(
     assert not PortalSession.objects.exists()
 
 
-def test_the_portal_api_signs_in_and_out(api_as, manager_user: User, edr_on: FakePortal) -> None:  # type: ignore[no-untyped-def]
+def test_the_portal_api_signs_in_and_out(api_as, manager_user: User, edr_on: FakePortal) -> None:
     api = api_as(manager_user)
     url = reverse("api-portal-session")
     assert api.get(url).json() == {"state": "none", "expires_at": None}
@@ -165,14 +165,14 @@ def test_the_portal_api_when_the_portal_is_down_is_a_502_problem(
     assert not PortalSession.objects.exists()
 
 
-def test_the_portal_api_with_edr_off(api_as, manager_user: User) -> None:  # type: ignore[no-untyped-def]
+def test_the_portal_api_with_edr_off(api_as, manager_user: User) -> None:
     response = api_as(manager_user).post(reverse("api-portal-code"))
     assert response.status_code == 400 and response.json()["code"] == "edr_disabled"
 
 
 def test_a_manager_never_builds_with_another_managers_portal_session(
     client: Client, manager_user: User, edr_on: FakePortal, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     signed(client, manager_user)
     client.post(reverse("paperwork-portal-send"))
     client.post(reverse("paperwork-portal-verify"), {"code": edr_on.codes[-1]})
@@ -223,7 +223,7 @@ def test_the_admin_refuses_what_is_not_a_pdf(
     assert not PaperworkForm.objects.exists()
 
 
-def test_the_admin_refuses_a_form_over_the_size_cap(staff_client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_refuses_a_form_over_the_size_cap(staff_client: Client, settings) -> None:
     settings.PAPERWORK_FORM_MAX_BYTES = 100
     upload = SimpleUploadedFile("big.pdf", pdf_bytes("x" * 50))
     response = staff_client.post(
@@ -232,3 +232,20 @@ def test_the_admin_refuses_a_form_over_the_size_cap(staff_client: Client, settin
     )
     assert "larger than" in response.content.decode()
     assert not PaperworkForm.objects.exists()
+
+
+def test_manage_py_features_names_the_missing_edr_variable(settings) -> None:  # type: ignore[no-untyped-def]
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    settings.EDR_ENABLED = True
+    settings.EDR_LOGIN_URL = "https://login.example.com"
+    settings.EDR_PORTAL_URL = "https://portal.example.com"
+    settings.EDR_USERNAME = "someone"
+    settings.EDR_PASSWORD = "do-not-print-me"
+    settings.EDR_MFA_CREDENTIAL_ID = ""
+    out = StringIO()
+    with pytest.raises(CommandError, match="missing: EDR_MFA_CREDENTIAL_ID"):
+        call_command("features", "--require", "edr", stdout=out)
+    assert "do-not-print-me" not in out.getvalue()

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from core.exceptions import ExternalAPIError, InvalidInputError
+from events.models import Event
 from paperwork.crypto import unseal
 from paperwork.models import EventReport, PortalSession, ReportStatus
 from paperwork.portal import PortalCodeRefused, PortalSignInRequired
@@ -30,13 +31,15 @@ pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 12, 15)
 
 
-def sign_in(user: User, portal: FakePortal, make_client) -> PortalSession:  # type: ignore[no-untyped-def]
+def sign_in(user: User, portal: FakePortal, make_client) -> PortalSession:
     portal_sign_in_start(user=user, client_factory=make_client)
     return portal_sign_in_verify(user=user, code=portal.codes[-1], client_factory=make_client)
 
 
-def core_events(*numbers: str, store: str = "8135") -> list:  # type: ignore[type-arg]
-    return [EventFactory(project_name=f"{n}-CORE-Demo {n}", store_number=store) for n in numbers]
+def core_events(*numbers: str, store: str = "8135") -> list[Event]:
+    return [
+        EventFactory.create(project_name=f"{n}-CORE-Demo {n}", store_number=store) for n in numbers
+    ]
 
 
 def test_sign_in_with_the_right_code_stores_an_encrypted_session(
@@ -107,7 +110,7 @@ def test_a_code_without_a_sign_in_started_is_refused(
 def test_a_wrong_password_is_an_external_error_and_stores_nothing(
     manager_user: User, portal: FakePortal, make_client
 ) -> None:
-    def wrong(state):  # type: ignore[no-untyped-def]
+    def wrong(state):
         client = make_client(state)
         object.__setattr__(client.config, "password", "not-it")
         return client
@@ -232,7 +235,7 @@ def test_a_token_expired_mid_batch_keeps_what_was_fetched_and_asks_for_a_new_cod
     calls = {"n": 0}
     real = portal.handle
 
-    def expire_after_two(request):  # type: ignore[no-untyped-def]
+    def expire_after_two(request):
         if request.path.endswith("edrReport"):
             calls["n"] += 1
             if calls["n"] == 3:
