@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.exceptions import InvalidInputError
 from paperwork.models import PacketBuild
-from paperwork.selectors import packet_plan
+from paperwork.selectors import keep_period, packet_plan
 from paperwork.tasks import build_packet
 
 
@@ -23,6 +24,8 @@ def packet_build_start(*, user: Any, day: dt.date, event_id: int | None = None) 
             code="nothing_to_print",
         )
     with transaction.atomic():
+        # Packets are kept for the keep period only: older ones go as new ones come.
+        PacketBuild.objects.filter(created_at__lte=timezone.now() - keep_period()).delete()
         build = PacketBuild(day=day, event_id=event_id, requested_by=user)
         build.full_clean()
         build.save()

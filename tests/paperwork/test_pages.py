@@ -100,6 +100,21 @@ def test_build_from_the_day_page_then_download(
     assert len(PdfReader(io.BytesIO(pdf.content)).pages) == build.page_count == 3
 
 
+def test_packets_older_than_a_day_are_gone(manager: Client, manager_user: User) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    scheduled("606001")
+    old = PacketBuild.objects.create(
+        day=DAY, requested_by=manager_user, created_at=timezone.now() - dt.timedelta(hours=25)
+    )
+    assert manager.get(reverse("paperwork-packet-pdf", args=[old.pk])).status_code == 404
+    manager.post(reverse("paperwork-build", args=[DAY]))
+    assert list(PacketBuild.objects.values_list("pk", flat=True)) != [old.pk]
+    assert not PacketBuild.objects.filter(pk=old.pk).exists()
+
+
 def test_build_of_an_empty_day_is_refused(manager: Client) -> None:
     response = manager.post(reverse("paperwork-build", args=[DAY]), follow=True)
     assert "Nothing to print" in response.content.decode()
