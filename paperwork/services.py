@@ -109,7 +109,9 @@ def portal_session_end(*, user: Any) -> bool:
 
 
 def portal_state_of(user: Any) -> PortalState:
-    """The user's own signed-in portal session, or PortalSignInRequired."""
+    """The user's own signed-in portal session, or PortalSignInRequired (an expired one
+    is deleted on the way)."""
+    PortalSession.objects.filter(user=user, expires_at__lte=timezone.now()).delete()
     session = PortalSession.objects.filter(
         user=user, state=PortalSession.State.ACTIVE, expires_at__gt=timezone.now()
     ).first()

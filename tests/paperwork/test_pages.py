@@ -264,3 +264,38 @@ def test_manage_py_features_names_the_missing_edr_variable(settings) -> None:  #
     with pytest.raises(CommandError, match="missing: EDR_MFA_CREDENTIAL_ID"):
         call_command("features", "--require", "edr", stdout=out)
     assert "do-not-print-me" not in out.getvalue()
+
+
+def test_staff_revoke_a_portal_session_in_the_admin(
+    staff_client: Client, manager_user: User, edr_on: FakePortal
+) -> None:
+    from paperwork.services import portal_sign_in_start, portal_sign_in_verify
+
+    portal_sign_in_start(user=manager_user)
+    session = portal_sign_in_verify(user=manager_user, code=edr_on.codes[-1])
+    listing = staff_client.get(reverse("admin:paperwork_portalsession_changelist"))
+    assert "manager" in listing.content.decode()
+    assert session.sealed not in listing.content.decode()
+    response = staff_client.post(
+        reverse("admin:paperwork_portalsession_delete", args=[session.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not PortalSession.objects.exists()
+
+
+def test_an_expired_portal_session_is_not_used_and_is_removed(
+    manager_user: User, edr_on: FakePortal
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from paperwork.portal import PortalSignInRequired
+    from paperwork.services import portal_sign_in_start, portal_sign_in_verify, portal_state_of
+
+    portal_sign_in_start(user=manager_user)
+    portal_sign_in_verify(user=manager_user, code=edr_on.codes[-1])
+    PortalSession.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    with pytest.raises(PortalSignInRequired):
+        portal_state_of(manager_user)
+    assert not PortalSession.objects.exists()
