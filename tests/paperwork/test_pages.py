@@ -249,7 +249,7 @@ def test_the_admin_refuses_a_form_over_the_size_cap(staff_client: Client, settin
     assert not PaperworkForm.objects.exists()
 
 
-def test_manage_py_features_names_the_missing_edr_variable(settings) -> None:  # type: ignore[no-untyped-def]
+def test_manage_py_features_names_the_missing_edr_variable(settings) -> None:
     from io import StringIO
 
     from django.core.management import CommandError, call_command
