@@ -44,6 +44,9 @@ class PacketSection:
     is_core: bool
     report: ReportState | None
     forms: list[PaperworkForm] = field(default_factory=list)
+    # What the day's last finished build found behind the sales-tool link: None when no
+    # build has looked yet, else "" (printed) or why not.
+    tool_problem: str | None = None
 
     @property
     def event(self) -> Any:
@@ -153,3 +156,19 @@ def packet_build_of(pk: int) -> PacketBuild | None:
         .defer("pdf")
         .first()
     )
+
+
+def note_last_build(plan: PacketPlan, builds: list[PacketBuild]) -> None:
+    """Mark each section's sales-tool link as printed or not by the day's last finished
+    whole-day build (`builds` newest first, as `packet_builds` gives them)."""
+    last = next((b for b in builds if b.status == PacketBuild.Status.DONE and not b.event_id), None)
+    if last is None:
+        return
+    problems = {
+        p.get("event"): p.get("why", "")
+        for p in last.problems
+        if p.get("what") == "Sales-tool instructions"
+    }
+    for s in plan.sections:
+        if s.is_core:
+            s.tool_problem = problems.get(s.event.project_name, "")

@@ -7,6 +7,7 @@ user's own portal session. Views parse, call a service or selector, and render.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,7 +22,13 @@ from events.models import Event
 from paperwork.builds import packet_build_start
 from paperwork.forms import CodeForm
 from paperwork.models import PacketBuild
-from paperwork.selectors import packet_build_of, packet_builds, packet_plan, portal_session_of
+from paperwork.selectors import (
+    note_last_build,
+    packet_build_of,
+    packet_builds,
+    packet_plan,
+    portal_session_of,
+)
 from paperwork.services import portal_session_end, portal_sign_in_start, portal_sign_in_verify
 from scheduler.selectors import live_schedule_of
 
@@ -60,10 +67,8 @@ def portal_send_code(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"No code sent: {exc.detail} (error id {exc.error_id})")
     else:
         messages.success(request, "A code was sent by SMS to the portal account's phone.")
-    return redirect(
-        reverse("paperwork-portal")
-        + (f"?next={_back(request)}" if request.POST.get("next") else "")
-    )
+    query = f"?next={quote(_back(request))}" if request.POST.get("next") else ""
+    return redirect(reverse("paperwork-portal") + query)
 
 
 @manager_required
@@ -99,13 +104,15 @@ def portal_sign_out(request: HttpRequest) -> HttpResponse:
 @require_safe
 def day_paperwork(request: HttpRequest, day: dt.date) -> HttpResponse:
     plan = packet_plan(day)
+    builds = packet_builds(day, user=request.user)
+    note_last_build(plan, builds)
     return render(
         request,
         "paperwork/day.html",
         {
             "day": day,
             "plan": plan,
-            "builds": packet_builds(day, user=request.user),
+            "builds": builds,
             "session": portal_session_of(request.user) if plan.edr_enabled else None,
             "edr_feature": get_feature("edr"),
             "next_day": day + dt.timedelta(days=1),

@@ -299,3 +299,21 @@ def test_an_expired_portal_session_is_not_used_and_is_removed(
     with pytest.raises(PortalSignInRequired):
         portal_state_of(manager_user)
     assert not PortalSession.objects.exists()
+
+
+def test_the_day_page_shows_what_the_last_build_found_behind_each_sales_tool_link(
+    manager: Client, edr_on: FakePortal, django_capture_on_commit_callbacks
+) -> None:
+    ok = edr_on.tool("ok.pdf", pdf_bytes("instructions"))
+    login = edr_on.tool("login", b"<html>Password <input type=password></html>", ctype="text/html")
+    scheduled("606001", url=ok)
+    scheduled("606002", hour=11, url=login)
+    url = reverse("paperwork-day", args=[DAY])
+    assert "fetched when building" in manager.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        manager.post(reverse("paperwork-build", args=[DAY]))
+
+    page = manager.get(url).content.decode()
+
+    assert page.count("Reachable") == 1
+    assert "At the last build: The sales-tool link opens a sign-in page" in page
