@@ -73,7 +73,14 @@ def fetch_sales_tool(http: httpx.Client, url: str) -> tuple[bytes | None, str]:
         kind = response.headers.get("content-type", "unknown").split(";")[0]
         return None, f"The sales-tool link is not a PDF ({kind})."
     try:
-        if not PdfReader(io.BytesIO(body)).pages:
+        reader = PdfReader(io.BytesIO(body))
+        if reader.is_encrypted:
+            if not reader.decrypt(""):
+                return None, "The sales-tool PDF is password-protected and cannot be printed."
+            plain = io.BytesIO()
+            PdfWriter(clone_from=reader).write(plain)  # opens with no password: merge it plain
+            body = plain.getvalue()
+        if not reader.pages:
             return None, "The sales-tool PDF has no pages."
     except (PdfReadError, ValueError, KeyError):
         return None, "The sales-tool PDF is damaged and cannot be printed."
@@ -184,7 +191,23 @@ def _build(build: PacketBuild, client_factory: ClientFactory) -> tuple[bytes, in
     progress.step()
     forms = _form_readers(plan)
     for s in plan.sections:
-        _section(writer, build, s, edrs, tools, forms, problem)
+        try:
+            _section(writer, build, s, edrs, tools, forms, problem)
+        except Exception:
+            # One event's pages never fail the packet: it gets a page saying so instead.
+            error = ApplicationError()
+            logger.exception(
+                "Packet %s: event %s (error_id=%s)", build.pk, s.event.pk, error.error_id
+            )
+            why = f"Its pages could not be made (error id {error.error_id})."
+            problem(s, "Event pages", why)
+            writer.append(
+                io.BytesIO(
+                    pdf.notice_pdf(
+                        title="Event pages missing", event=s.event.project_name, lines=[why]
+                    )
+                )
+            )
         progress.step()
     _number_pages(writer, label=f"Paperwork {build.day:%a %-d %b %Y}")
     out = io.BytesIO()

@@ -197,3 +197,52 @@ def test_a_portal_ending_the_session_mid_build_still_gives_a_packet(
     assert done.status == PacketBuild.Status.DONE
     assert any("ended your session" in p["why"] for p in done.problems)
     assert len(texts(pdf_of(done))) == 1 + 2 * 2
+
+
+def encrypted(password: str) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes("secret instructions"))))
+    writer.encrypt(user_password=password, owner_password="owner-pw")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "ctype", "why"),
+    [
+        (b"gone", 404, "text/plain", "The sales-tool link answered HTTP 404."),
+        (b"%PDF-1.4 not really", 200, "application/pdf", "The sales-tool PDF is damaged"),
+        (
+            b"PK\x03\x04zip",
+            200,
+            "application/zip",
+            "The sales-tool link is not a PDF (application/zip).",
+        ),
+        (encrypted("s3cret"), 200, "application/pdf", "The sales-tool PDF is password-protected"),
+    ],
+)
+def test_sales_tool_fetch_says_why_not(
+    portal: FakePortal, body: bytes, status: int, ctype: str, why: str
+) -> None:
+    import httpx
+
+    from paperwork.packet import fetch_sales_tool
+
+    url = portal.tool("x", body, status=status, ctype=ctype)
+    with httpx.Client(timeout=1) as http:
+        data, reason = fetch_sales_tool(http, url)
+    assert data is None and reason.startswith(why)
+
+
+def test_a_sales_tool_encrypted_without_a_password_is_printed(portal: FakePortal) -> None:
+    import httpx
+
+    from paperwork.packet import fetch_sales_tool
+
+    url = portal.tool("x", encrypted(""))
+    with httpx.Client(timeout=1) as http:
+        data, reason = fetch_sales_tool(http, url)
+    assert reason == "" and data is not None
+    assert "secret instructions" in texts(data)[0]
