@@ -305,7 +305,7 @@ def _section(
                 row, event_number=row.event_number, edr_enabled=True, now=timezone.now()
             )
             if state.state == "stale":
-                problem(s, "Event Detail Report", f"Stale: fetched {state.age_text}.")
+                problem(s, "Event Detail Report", f"Stale: the report is {state.age_text}.")
             writer.append(
                 io.BytesIO(
                     pdf.edr_pdf(

@@ -317,3 +317,52 @@ def test_the_day_page_shows_what_the_last_build_found_behind_each_sales_tool_lin
 
     assert page.count("Reachable") == 1
     assert "At the last build: The sales-tool link opens a sign-in page" in page
+
+
+def test_a_stale_report_is_shown_with_its_age_and_printed_as_stale(
+    manager: Client, manager_user: User
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from paperwork.models import EventReport
+    from paperwork.packet import packet_build_execute
+    from tests.paperwork.fake_portal import report
+
+    scheduled("606001")
+    scheduled("606002", hour=11)
+    EventReport.objects.create(
+        event_number="606001",
+        report=report("606001"),
+        fetched_at=timezone.now() - dt.timedelta(hours=30),
+    )
+    EventReport.objects.create(
+        event_number="606002", report=report("606002"), fetched_at=timezone.now()
+    )
+
+    page = manager.get(reverse("paperwork-day", args=[DAY])).content.decode()
+    assert "Stale</span> <small>30 h old</small>" in page
+    assert page.count(">Fresh<") == 1
+
+    build = PacketBuild.objects.create(day=DAY, requested_by=manager_user)
+    done = packet_build_execute(build_id=build.pk)
+    text = [p.extract_text() for p in PdfReader(io.BytesIO(bytes(done.pdf or b""))).pages]
+    assert "STALE" in text[1] and "STALE" not in text[3]
+    assert {"event": "606001-CORE-Demo 606001", "what": "Event Detail Report",
+            "why": "Stale: the report is 30 h old."} in done.problems  # fmt: skip
+
+
+def test_a_changed_session_secret_makes_stored_portal_sessions_unusable(
+    manager_user: User, edr_on: FakePortal, settings
+) -> None:
+    from paperwork.portal import PortalSignInRequired
+    from paperwork.services import portal_sign_in_start, portal_sign_in_verify, portal_state_of
+
+    portal_sign_in_start(user=manager_user)
+    portal_sign_in_verify(user=manager_user, code=edr_on.codes[-1])
+    assert portal_state_of(manager_user).token
+    settings.EDR_SESSION_SECRET = "another-secret-entirely"
+    with pytest.raises(PortalSignInRequired):
+        portal_state_of(manager_user)
+    assert not PortalSession.objects.exists()
