@@ -152,10 +152,16 @@ def event_build(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def packet_view(request: HttpRequest, pk: int) -> HttpResponse:
     build = get_object_or_404(PacketBuild.objects.defer("pdf").select_related("event"), pk=pk)
+    session = portal_session_of(request.user)
     return render(
         request,
         "paperwork/packet.html",
-        {"build": build, "here": reverse("paperwork-packet", args=[pk])},
+        {
+            "build": build,
+            "here": reverse("paperwork-packet", args=[pk]),
+            # After a build that met an ended portal session: the way to a new code.
+            "needs_sign_in": get_feature("edr").usable and not (session and session.is_active),
+        },
     )
 
 

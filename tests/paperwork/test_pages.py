@@ -204,6 +204,8 @@ def test_a_manager_never_builds_with_another_managers_portal_session(
     build = PacketBuild.objects.get()
     assert build.requested_by == other
     assert build.problems[0]["why"].startswith("You are not signed in to the retailer portal")
+    page = other_client.get(reverse("paperwork-packet", args=[build.pk])).content.decode()
+    assert "Sign in to the portal</a> (a new code is sent by SMS)" in page
     assert edr_on.bearers == [] and edr_on.calls["report"] == 0
 
 
