@@ -123,3 +123,18 @@ def test_a_manager_signs_in_to_the_portal_builds_and_downloads_the_packet(
              "-singlefile", str(path), str(DOCS_IMG / "packet-schedule")],
             check=True,
         )  # fmt: skip
+
+
+def test_the_progress_bar_follows_a_build_in_the_background(
+    page: Page, manager: User, world: World
+) -> None:
+    from paperwork.packet import packet_build_execute
+
+    # A queued build, as the database tasks backend leaves it until a worker picks it up.
+    build = PacketBuild.objects.create(day=world.day, requested_by=manager)
+    sign_in(page, manager, next_url=f"/paperwork/packets/{build.pk}/")
+    expect(page.locator("#run-progress progress")).to_be_visible()
+    packet_build_execute(build_id=build.pk)  # the "worker"
+    # The page polls, sees the build finished and reloads itself with the result.
+    expect(page.get_by_role("heading", name="Ready", exact=True)).to_be_visible(timeout=15_000)
+    expect(page.locator("#run-progress")).to_have_count(0)
