@@ -85,7 +85,7 @@ class ScheduleUpdateSerializer(AcknowledgeMixin):
 @extend_schema_field(
     {
         "type": "array",
-        "items": {"type": "integer", "minimum": 1},
+        "items": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
         "minItems": 2,
         "maxItems": 2,
         "uniqueItems": True,
@@ -95,7 +95,9 @@ class SchedulePairField(serializers.ListField):
     """Two different schedule ids: the schema says so, and a pair of one id is a 400 here."""
 
     def __init__(self, **kwargs: Any) -> None:
-        child = serializers.IntegerField(min_value=1)
+        # At most the largest id a database row can have: a larger number is a 400, not
+        # an overflow in the database driver (SQLite's is a 500).
+        child = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
         super().__init__(child=child, min_length=2, max_length=2, **kwargs)
 
     def to_internal_value(self, data: Any) -> list[int]:
