@@ -72,7 +72,13 @@ FEATURES: dict[str, Feature] = {
             name="edr",
             label="EDR reports",
             flag="EDR_ENABLED",
-            required=("EDR_BASE_URL", "EDR_USERNAME", "EDR_PASSWORD"),
+            required=(
+                "EDR_LOGIN_URL",
+                "EDR_PORTAL_URL",
+                "EDR_USERNAME",
+                "EDR_PASSWORD",
+                "EDR_MFA_CREDENTIAL_ID",
+            ),
         ),
         Feature(name="auto_scheduler", label="Auto-scheduler", flag="AUTO_SCHEDULER_ENABLED"),
         Feature(

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     # Above the scheduler: integrations and tools (they register with the apps below).
     "planning",
     "demo",
+    "paperwork",
 ]
 
 MIDDLEWARE = [
@@ -401,9 +402,32 @@ SYNC_PUSH_MAX_ATTEMPTS = env.int("SYNC_PUSH_MAX_ATTEMPTS", default=8)
 CSV_IMPORT_PREVIEW_MINUTES = env.int("CSV_IMPORT_PREVIEW_MINUTES", default=60)
 
 EDR_ENABLED = env.bool("EDR_ENABLED", default=False)
-EDR_BASE_URL = env.str("EDR_BASE_URL", default="")
+# The retailer's portal (paperwork/portal.py): its sign-in service and the Event
+# Management site, the account and the id of its SMS credential. Never logged.
+EDR_LOGIN_URL = env.str("EDR_LOGIN_URL", default="")
+EDR_PORTAL_URL = env.str("EDR_PORTAL_URL", default="")
 EDR_USERNAME = env.str("EDR_USERNAME", default="")
 EDR_PASSWORD = env.str("EDR_PASSWORD", default="")
+EDR_MFA_CREDENTIAL_ID = env.str("EDR_MFA_CREDENTIAL_ID", default="")
+EDR_TIMEOUT_SECONDS = env.float("EDR_TIMEOUT_SECONDS", default=20.0)
+EDR_RETRY_ATTEMPTS = env.int("EDR_RETRY_ATTEMPTS", default=4)
+EDR_RETRY_BASE_SECONDS = env.float("EDR_RETRY_BASE_SECONDS", default=1.0)
+# A cached report older than this is shown and printed as stale, with its age.
+EDR_REPORT_MAX_AGE_HOURS = env.float("EDR_REPORT_MAX_AGE_HOURS", default=24.0)
+# How long a portal session is kept when the portal's token cookie names no expiry.
+EDR_SESSION_HOURS = env.float("EDR_SESSION_HOURS", default=12.0)
+# Key material for encrypting stored portal sessions; empty: derived from SECRET_KEY.
+EDR_SESSION_SECRET = env.str("EDR_SESSION_SECRET", default="")
+
+# The day's paperwork (paperwork/): uploaded forms, sales-tool PDFs, built packets.
+PAPERWORK_FORM_MAX_BYTES = env.int("PAPERWORK_FORM_MAX_BYTES", default=5 * 1024 * 1024)
+PAPERWORK_SALES_TOOL_TIMEOUT_SECONDS = env.float(
+    "PAPERWORK_SALES_TOOL_TIMEOUT_SECONDS", default=15.0
+)
+PAPERWORK_SALES_TOOL_MAX_BYTES = env.int("PAPERWORK_SALES_TOOL_MAX_BYTES", default=20 * 1024 * 1024)
+# Calls to the portal and the sales-tool server made at once while building a packet.
+PAPERWORK_FETCH_WORKERS = env.int("PAPERWORK_FETCH_WORKERS", default=6)
+PAPERWORK_PACKET_KEEP_HOURS = env.float("PAPERWORK_PACKET_KEEP_HOURS", default=24.0)
 
 AUTO_SCHEDULER_ENABLED = env.bool("AUTO_SCHEDULER_ENABLED", default=False)
 # Auto-scheduler (SPEC §4): nothing is proposed before today + buffer days; a run covers

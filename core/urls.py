@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("scheduler.urls")),
     path("", include("planning.urls")),
+    path("", include("paperwork.urls")),
     path("employees/", include("scheduler.employee_urls")),
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),

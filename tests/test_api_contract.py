@@ -85,11 +85,13 @@ MAX_EXAMPLES = 25
 # refusals. Any other 400 (a format, length, range or type error on a value the schema
 # allows) is a disagreement between schema and server, as before.
 # `sync_disabled`: POST /api/v1/sync/ while the sync feature is off (as in this run).
+# `edr_disabled`: the portal sign-in endpoints while EDR is off (as in this run).
 DOMAIN_REFUSALS = {
     "invalid_credentials",
     "rule_violation",
     "unacknowledged_warnings",
     "sync_disabled",
+    "edr_disabled",
 }
 DOMAIN_FIELD_ERRORS = {
     "does_not_exist": "an id in the body names no row",

@@ -70,14 +70,18 @@ def test_features_check_is_quiet_when_everything_is_off(settings: Any) -> None:
 
 def test_features_check_fires_for_an_enabled_feature_missing_settings(settings: Any) -> None:
     settings.EDR_ENABLED = True
-    settings.EDR_BASE_URL = "https://edr.example.com"
+    settings.EDR_LOGIN_URL = "https://login.example.com"
+    settings.EDR_PORTAL_URL = "https://edr.example.com"
     settings.EDR_USERNAME = ""
     settings.EDR_PASSWORD = "do-not-print-me"
+    settings.EDR_MFA_CREDENTIAL_ID = ""
     messages = check_features(None)
     assert ids(messages) == ["core.E001"]
     assert "EDR reports" in messages[0].msg
     assert "EDR_USERNAME" in (messages[0].hint or "")
+    assert "EDR_MFA_CREDENTIAL_ID" in (messages[0].hint or "")
     assert "EDR_PASSWORD" not in (messages[0].hint or "")
+    assert "EDR_PORTAL_URL" not in (messages[0].hint or "")
     assert "do-not-print-me" not in messages[0].msg + (messages[0].hint or "")
 
 
