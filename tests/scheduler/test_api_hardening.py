@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from core.dates import FIRST_DAY, LAST_DAY, validate_day
-from events.models import PendingPush
+from planning.models import PendingPush
 from scheduler.models import Schedule, ScheduleChange
 from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory, store_local
