@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "events",
     "scheduler",
     "sessions_ext",
+    "attendance",
 ]
 
 MIDDLEWARE = [

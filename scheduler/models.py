@@ -106,6 +106,7 @@ class ChangeSource(models.TextChoices):
     ADMIN = "admin", "Admin"
     AUTO = "auto", "Auto-scheduler"
     SYNC = "sync", "Planning-system sync"
+    CALL_OUT = "call_out", "Call-out"
 
 
 class ScheduleChange(models.Model):
