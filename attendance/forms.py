@@ -79,7 +79,9 @@ class DateRangeForm(AccessibleFormMixin, forms.Form):
                 "date_to", forms.ValidationError("Must not be before “From”.", code="invalid_range")
             )
         elif first and last and (last - first).days >= MAX_RANGE_DAYS:
-            self.add_error("date_to", forms.ValidationError("At most a year.", code="invalid_range"))
+            self.add_error(
+                "date_to", forms.ValidationError("At most a year.", code="invalid_range")
+            )
         return cleaned
 
 

@@ -134,14 +134,14 @@ def _free_on(employee: Employee, day: dt.date, snapshot: Snapshot) -> bool:
     return not any(a <= day <= b for a, b, _ in snapshot.time_off.get(employee.pk, ()))
 
 
-def _supervisor_rank(
-    candidates: list[Candidate], primary_lead: int | None
-) -> list[Candidate]:
+def _supervisor_rank(candidates: list[Candidate], primary_lead: int | None) -> list[Candidate]:
     """A Supervisor check-in: the Club Supervisors first, then the day's Primary Lead."""
 
     def rank(c: Candidate) -> tuple[bool, int, float, str]:
         title = c.employee.job_title
-        order = 0 if title == JobTitle.CLUB_SUPERVISOR else 1 if c.employee.pk == primary_lead else 2
+        order = (
+            0 if title == JobTitle.CLUB_SUPERVISOR else 1 if c.employee.pk == primary_lead else 2
+        )
         return (not c.ok, order, c.hours_this_week, c.employee.name)
 
     return sorted(candidates, key=rank)
@@ -151,8 +151,8 @@ def _preselect(candidates: list[Candidate]) -> Employee | None:
     """The first eligible candidate without warnings, else the first eligible one."""
     eligible = [c for c in candidates if c.ok]
     quiet = [c for c in eligible if not c.violations]
-    chosen = (quiet or eligible or [None])[0]
-    return chosen.employee if chosen is not None else None
+    chosen = quiet or eligible
+    return chosen[0].employee if chosen else None
 
 
 def callout_plan(
@@ -200,12 +200,14 @@ def callout_plan(
             if on_duty.get(kind.value) != employee.pk:
                 continue
             title = (
-                JobTitle.JUICER_BARISTA if kind == RotationKind.JUICER else JobTitle.LEAD_EVENT_SPECIALIST
+                JobTitle.JUICER_BARISTA
+                if kind == RotationKind.JUICER
+                else JobTitle.LEAD_EVENT_SPECIALIST
             )
-            week = hours.get(week_of(day)[0], {})
+            busy = hours.get(week_of(day)[0], {})
             choices = sorted(
                 (e for e in colleagues if e.job_title == title and _free_on(e, day, snapshot)),
-                key=lambda e: (week.get(e.pk, 0.0), e.name, e.pk),
+                key=lambda e: (busy.get(e.pk, 0.0), e.name, e.pk),
             )
             proposals[(day, kind.value)] = RotationProposal(
                 day=day,
@@ -232,7 +234,7 @@ def callout_plan(
             start=schedule.start,
             employees=colleagues,
             snapshot=snapshot,
-            hours=hours.get(week, {}),
+            hours=hours[week],
         )
         if schedule.event.event_type == EventType.SUPERVISOR:
             lead = proposals.get((day, RotationKind.PRIMARY_LEAD.value))
@@ -257,9 +259,10 @@ def callout_plan(
                     schedule.end,
                 ),
             )
-            hours.setdefault(week, defaultdict(float))[row.pick.pk] = hours.get(week, {}).get(
-                row.pick.pk, 0.0
-            ) + (schedule.end - schedule.start).total_seconds() / 3600
+            hours.setdefault(week, defaultdict(float))[row.pick.pk] = (
+                hours.get(week, {}).get(row.pick.pk, 0.0)
+                + (schedule.end - schedule.start).total_seconds() / 3600
+            )
             juicer = proposals.get((day, RotationKind.JUICER.value))
             if (
                 juicer is not None

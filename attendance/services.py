@@ -182,9 +182,11 @@ def callout_apply(
     outcomes: list[dict[str, Any]] = []
     for choice in sorted(
         choices,
-        key=lambda c: (found[c.schedule_id].start, c.schedule_id)
-        if c.schedule_id in found
-        else (dt.datetime.max.replace(tzinfo=dt.UTC), c.schedule_id),
+        key=lambda c: (
+            (found[c.schedule_id].start, c.schedule_id)
+            if c.schedule_id in found
+            else (dt.datetime.max.replace(tzinfo=dt.UTC), c.schedule_id)
+        ),
     ):
         outcomes.append(
             _apply_row(
@@ -278,8 +280,13 @@ def _apply_row(
                 acknowledge=acknowledge,
                 source=ChangeSource.CALL_OUT,
             )
-    except (RuleViolationError, UnacknowledgedWarningsError, ConflictError, NotFoundError,
-            InvalidInputError) as exc:
+    except (
+        RuleViolationError,
+        UnacknowledgedWarningsError,
+        ConflictError,
+        NotFoundError,
+        InvalidInputError,
+    ) as exc:
         message, errors = _refusal_message(exc)
         return _row(schedule, Outcome.REFUSED, message, errors=errors)
     codes = sorted({str(w.code) for w in result.warnings})
@@ -393,9 +400,7 @@ def choices_from_plan(
     return [
         RowChoice(
             schedule_id=r.schedule.pk,
-            employee_id=picks[r.schedule.pk]
-            if r.schedule.pk in picks
-            else (r.pick.pk if r.pick is not None else None),
+            employee_id=picks.get(r.schedule.pk, r.pick.pk if r.pick is not None else None),
             seen_updated_at=r.schedule.updated_at,
         )
         for r in rows

@@ -167,9 +167,7 @@ def callout_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(Schedule.objects.select_related("employee"), pk=pk)
     form = AttendanceForm(request.POST)
-    back = safe_next(request, request.POST.get("next")) or reverse(
-        "day", args=[schedule.work_date]
-    )
+    back = safe_next(request, request.POST.get("next")) or reverse("day", args=[schedule.work_date])
     if not form.is_valid():
         problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         messages.error(request, f"Attendance not recorded: {problems}")
@@ -249,7 +247,7 @@ def _text(value: str) -> str:
 
 @login_required
 @require_safe
-def attendance_export_view(request: HttpRequest) -> HttpResponse:
+def attendance_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = DateRangeForm(request.GET)
     if not form.is_valid():
         problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
@@ -258,8 +256,19 @@ def attendance_export_view(request: HttpRequest) -> HttpResponse:
     records = attendance_list(date_from=first, date_to=last).iterator(chunk_size=500)
     return _csv_response(
         f"attendance-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv",
-        ["Date", "Employee ID", "Employee", "Event", "Store", "Start", "Status",
-         "Minutes late", "Note", "Recorded by", "Recorded at"],
+        [
+            "Date",
+            "Employee ID",
+            "Employee",
+            "Event",
+            "Store",
+            "Start",
+            "Status",
+            "Minutes late",
+            "Note",
+            "Recorded by",
+            "Recorded at",
+        ],
         (
             [
                 r.work_date.isoformat(),
@@ -309,7 +318,9 @@ def _unreported_filters(request: HttpRequest) -> tuple[dict[str, Any], list[str]
 def unreported_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters, problems = _unreported_filters(request)
-    schedules = unreported_schedules(today=today, **filters) if not problems else Schedule.objects.none()
+    schedules = (
+        unreported_schedules(today=today, **filters) if not problems else Schedule.objects.none()
+    )
     rows = unreported_rows(schedules[:500], today=today)
     return render(
         request,
@@ -329,7 +340,7 @@ def unreported_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def unreported_export_view(request: HttpRequest) -> HttpResponse:
+def unreported_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     today = timezone.localdate()
     filters, problems = _unreported_filters(request)
     if problems:
@@ -337,8 +348,18 @@ def unreported_export_view(request: HttpRequest) -> HttpResponse:
     rows = unreported_rows(unreported_schedules(today=today, **filters).iterator(), today=today)
     return _csv_response(
         f"unreported-{today:%Y-%m-%d}.csv",
-        ["Worked on", "Days overdue", "Store", "Store name", "Event", "Reference", "Condition",
-         "Employee ID", "Employee", "Last synced"],
+        [
+            "Worked on",
+            "Days overdue",
+            "Store",
+            "Store name",
+            "Event",
+            "Reference",
+            "Condition",
+            "Employee ID",
+            "Employee",
+            "Last synced",
+        ],
         (
             [
                 r.schedule.work_date.isoformat(),

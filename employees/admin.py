@@ -11,7 +11,6 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from employees.hooks import deactivation_notes
-
 from employees.models import (
     WEEKDAY_FIELDS,
     CompanyHoliday,

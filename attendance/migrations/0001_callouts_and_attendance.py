@@ -6,52 +6,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('employees', '0001_initial'),
-        ('scheduler', '0004_change_source_call_out'),
+        ("employees", "0001_initial"),
+        ("scheduler", "0004_change_source_call_out"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttendanceRecord',
+            name="AttendanceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('work_date', models.DateField(help_text='Store-local day of the schedule.')),
-                ('status', models.CharField(choices=[('on_time', 'On time'), ('late', 'Late'), ('called_in', 'Called in'), ('no_call_no_show', 'No call / no show'), ('excused', 'Excused')], max_length=16)),
-                ('minutes_late', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('recorded_at', models.DateTimeField()),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='employees.employee')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('schedule', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='scheduler.schedule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("work_date", models.DateField(help_text="Store-local day of the schedule.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("on_time", "On time"),
+                            ("late", "Late"),
+                            ("called_in", "Called in"),
+                            ("no_call_no_show", "No call / no show"),
+                            ("excused", "Excused"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("minutes_late", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="employees.employee",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="scheduler.schedule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['work_date', 'id'],
-                'indexes': [models.Index(fields=['work_date', 'status'], name='attendance_day_status_idx'), models.Index(fields=['employee', 'work_date'], name='attendance_employee_day_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['on_time', 'late', 'called_in', 'no_call_no_show', 'excused'])), name='attendance_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('minutes_late__gte', 1), ('minutes_late__isnull', False), ('status', 'late')), models.Q(models.Q(('status', 'late'), _negated=True), ('minutes_late__isnull', True)), _connector='OR'), name='attendance_minutes_only_when_late')],
+                "ordering": ["work_date", "id"],
+                "indexes": [
+                    models.Index(fields=["work_date", "status"], name="attendance_day_status_idx"),
+                    models.Index(
+                        fields=["employee", "work_date"], name="attendance_employee_day_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "status__in",
+                                ["on_time", "late", "called_in", "no_call_no_show", "excused"],
+                            )
+                        ),
+                        name="attendance_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("minutes_late__gte", 1),
+                                ("minutes_late__isnull", False),
+                                ("status", "late"),
+                            ),
+                            models.Q(
+                                models.Q(("status", "late"), _negated=True),
+                                ("minutes_late__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="attendance_minutes_only_when_late",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CallOut',
+            name="CallOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('sick', 'Sick'), ('personal', 'Personal'), ('no_show', 'No show'), ('terminated', 'Terminated')], max_length=16)),
-                ('first_day', models.DateField()),
-                ('last_day', models.DateField(blank=True, help_text='Empty: open-ended.', null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('outcomes', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='call_outs', to='employees.employee')),
-                ('time_off', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='employees.timeoff')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("sick", "Sick"),
+                            ("personal", "Personal"),
+                            ("no_show", "No show"),
+                            ("terminated", "Terminated"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("first_day", models.DateField()),
+                (
+                    "last_day",
+                    models.DateField(blank=True, help_text="Empty: open-ended.", null=True),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("outcomes", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="call_outs",
+                        to="employees.employee",
+                    ),
+                ),
+                (
+                    "time_off",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="employees.timeoff",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('last_day__isnull', True), ('last_day__gte', models.F('first_day')), _connector='OR'), name='callout_last_after_first'), models.CheckConstraint(condition=models.Q(('reason__in', ['sick', 'personal', 'no_show', 'terminated'])), name='callout_reason_valid'), models.CheckConstraint(condition=models.Q(('last_day__isnull', False), ('reason', 'terminated'), _connector='OR'), name='callout_open_ended_only_terminated')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("last_day__isnull", True),
+                            ("last_day__gte", models.F("first_day")),
+                            _connector="OR",
+                        ),
+                        name="callout_last_after_first",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("reason__in", ["sick", "personal", "no_show", "terminated"])
+                        ),
+                        name="callout_reason_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("last_day__isnull", False), ("reason", "terminated"), _connector="OR"
+                        ),
+                        name="callout_open_ended_only_terminated",
+                    ),
+                ],
             },
         ),
     ]
