@@ -44,10 +44,8 @@ from scheduler.views.common import safe_next
 
 
 def _callout_form(request: HttpRequest, data: Any) -> CallOutForm:
-    today = timezone.localdate()
-    if not data.get("first_day"):
-        data = {"reason": CallOutReason.SICK, "first_day": today.isoformat(), **data.dict()}
-    return CallOutForm(data)
+    defaults = {"reason": CallOutReason.SICK, "first_day": timezone.localdate().isoformat()}
+    return CallOutForm({**defaults, **{k: v for k, v in data.dict().items() if v}})
 
 
 @manager_required
