@@ -312,6 +312,11 @@ class MonthDay:
     def recorded(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def values(self) -> list[int]:
+        """The counts in the order of AttendanceStatus."""
+        return [self.counts[s] for s in AttendanceStatus.values]
+
 
 def attendance_month(first: dt.date) -> list[MonthDay]:
     """Each day of the month of `first`: records per status, and live schedules (two

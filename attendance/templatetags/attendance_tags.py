@@ -27,9 +27,9 @@ def attendance_control(context: template.Context, schedule: Any, here: str = "")
     """One schedule's attendance: what is recorded, and one button per status (from the
     schedule's day on). The day's records load once, on the first row."""
     today = timezone.localdate()
-    if "attendance_by_day" not in context.render_context:
-        context.render_context["attendance_by_day"] = {}
-    cache: dict[Any, Any] = context.render_context["attendance_by_day"]
+    # Kept on the request: an `{% include %}` starts a fresh render context per row.
+    holder = context.get("request") or context.template
+    cache: dict[Any, Any] = holder.__dict__.setdefault("_attendance_by_day", {})
     day = schedule.work_date
     if day <= today and day not in cache:
         cache[day] = day_attendance(day)
