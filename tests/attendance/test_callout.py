@@ -229,7 +229,7 @@ def test_a_dst_day_call_out_keeps_real_elapsed_times() -> None:
         replacement = EmployeeFactory.create()
         before = (schedule.start, schedule.end)
 
-        plan, result = apply_plan(out, first_day=dst_day, last_day=dst_day)
+        plan, _result = apply_plan(out, first_day=dst_day, last_day=dst_day)
 
     assert plan.rows[0].pick == replacement
     schedule.refresh_from_db()

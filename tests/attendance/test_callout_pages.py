@@ -191,7 +191,7 @@ def test_api_preview_then_apply(api_as, manager_user: User) -> None:
 
 def test_api_explicit_replacements_and_leave_unscheduled(api_as, manager_user: User) -> None:
     out = EmployeeFactory.create()
-    first, second = core_at(out, 15), core_at(out, 16)
+    _first, second = core_at(out, 15), core_at(out, 16)
     EmployeeFactory.create()
     response = api_as(manager_user).post(
         f"/api/v1/employees/{out.pk}/call-out/",
