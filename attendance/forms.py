@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from attendance.models import AttendanceStatus, CallOutReason
+from employees.models import Employee
 from events.forms import AccessibleFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,3 +95,11 @@ def parse_month(raw: str | None, today: dt.date) -> dt.date | None:
         return dt.date(int(year), int(month), 1)
     except ValueError:
         return None
+
+
+class ReissueForm(forms.Form):
+    employee = forms.ModelChoiceField(
+        label="To", queryset=Employee.objects.filter(rep_id__isnull=False)
+    )
+    expiration_date = forms.DateField(label="Expires", widget=DATE)
+    next = forms.CharField(required=False, max_length=500)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from employees.models import Employee, TimeOff
 from scheduler.models import Schedule
@@ -107,3 +108,57 @@ class AttendanceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee.name} {self.work_date:%Y-%m-%d}: {self.get_status_display()}"
+
+
+class ReissueState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Reissued"
+    REFUSED = "refused", "Refused by the planning system"
+    FAILED = "failed", "Failed"
+
+
+class Reissue(models.Model):
+    """An outbox row: reissue a worked-but-unreported event in the planning system to a
+    rep with an expiration date, then schedule it again. Written with the request in one
+    transaction, sent after commit with retries; an attempt whose outcome is unknown is
+    followed by a look-up before anything is resent."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="reissues")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
+    previous_employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
+    work_log_entry_id = models.CharField("planning-system schedule id reissued", max_length=64)
+    expiration_date = models.DateField()
+    include_responses = models.BooleanField(default=False)
+    state = models.CharField(
+        max_length=16, choices=ReissueState.choices, default=ReissueState.PENDING
+    )
+    reissued = models.BooleanField(default=False, help_text="The reissue step is done.")
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    message = models.CharField(max_length=300, blank=True)
+    external_schedule_id = models.CharField(
+        "new planning-system schedule id", max_length=64, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ReissueState.values), name="reissue_state_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["schedule"],
+                condition=Q(state="pending"),
+                name="reissue_one_pending_per_schedule",
+                violation_error_message="A reissue of this schedule is already on its way.",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="reissue_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Reissue of schedule {self.schedule_id} to {self.employee_id}: {self.state}"

@@ -12,5 +12,6 @@ urlpatterns = [
     path("attendance/call-out/<int:pk>/apply/", views.callout_apply_view, name="callout-apply"),
     path("attendance/call-outs/<int:pk>/", views.callout_detail_view, name="callout-detail"),
     path("events/unreported/", views.unreported_view, name="unreported"),
+    path("events/unreported/<int:pk>/reissue/", views.reissue_view, name="unreported-reissue"),
     path("events/unreported.csv", views.unreported_export_view, name="unreported-export"),
 ]

@@ -12,14 +12,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from attendance.forms import AttendanceForm, CallOutForm, DateRangeForm, parse_month
-from attendance.models import AttendanceStatus, CallOut, CallOutReason
+from attendance.forms import (
+    AttendanceForm,
+    CallOutForm,
+    DateRangeForm,
+    ReissueForm,
+    parse_month,
+)
+from attendance.models import AttendanceStatus, CallOut, CallOutReason, Reissue
+from attendance.reissue import reissue_request
 from attendance.selectors import (
     attendance_list,
     attendance_month,
@@ -35,6 +43,7 @@ from attendance.services import (
     callout_apply,
 )
 from core.exceptions import ApplicationError
+from core.features import get_feature
 from core.roles import is_manager, manager_required
 from employees.models import Employee
 from scheduler.models import Schedule
@@ -288,6 +297,8 @@ def attendance_export_view(request: HttpRequest) -> HttpResponse | StreamingHttp
 
 # --- unreported events -------------------------------------------------------------------
 
+REISSUE_DAYS = 7  # the expiration date offered by default
+
 
 def _unreported_filters(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
     filters: dict[str, Any] = {}
@@ -318,6 +329,11 @@ def unreported_view(request: HttpRequest) -> HttpResponse:
     filters, problems = _unreported_filters(request)
     schedules = (
         unreported_schedules(today=today, **filters) if not problems else Schedule.objects.none()
+    ).prefetch_related(
+        Prefetch(
+            "reissues",
+            queryset=Reissue.objects.select_related("employee").order_by("-created_at", "-pk"),
+        )
     )
     rows = unreported_rows(schedules[:500], today=today)
     return render(
@@ -328,7 +344,9 @@ def unreported_view(request: HttpRequest) -> HttpResponse:
             "today": today,
             "filters": filters,
             "problems": problems,
-            "employees": Employee.objects.order_by("name", "pk").only("pk", "name"),
+            "employees": list(Employee.objects.order_by("name", "pk").only("pk", "name", "rep_id")),
+            "sync_on": get_feature("sync").enabled,
+            "expires": today + dt.timedelta(days=REISSUE_DAYS),
             "query": request.GET.urlencode(),
             "can_manage": is_manager(request.user),
         },
@@ -376,3 +394,34 @@ def unreported_export_view(request: HttpRequest) -> HttpResponse | StreamingHttp
             for r in rows
         ),
     )
+
+
+@manager_required
+@require_POST
+def reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=pk)
+    form = ReissueForm(request.POST)
+    back = safe_next(request, request.POST.get("next")) or reverse("unreported")
+    if not form.is_valid():
+        problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, f"Not reissued: {problems}")
+        return redirect(back)
+    try:
+        reissue = reissue_request(
+            schedule=schedule,
+            employee=form.cleaned_data["employee"],
+            expiration_date=form.cleaned_data["expiration_date"],
+            by=request.user,
+        )
+    except ApplicationError as exc:
+        messages.error(request, f"Not reissued: {exc.detail}")
+        return redirect(back)
+    reissue.refresh_from_db()
+    text = f"{schedule.event.project_name}: reissue to {reissue.employee.name}"
+    if reissue.state == "sent":
+        messages.success(request, f"{text} done; it is scheduled again.")
+    elif reissue.state == "refused":
+        messages.error(request, f"{text} refused by the planning system: {reissue.message}")
+    else:
+        messages.warning(request, f"{text} is waiting to be sent ({reissue.message or 'queued'}).")
+    return redirect(back)

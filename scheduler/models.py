@@ -107,6 +107,7 @@ class ChangeSource(models.TextChoices):
     AUTO = "auto", "Auto-scheduler"
     SYNC = "sync", "Planning-system sync"
     CALL_OUT = "call_out", "Call-out"
+    REISSUE = "reissue", "Reissue"
 
 
 class ScheduleChange(models.Model):

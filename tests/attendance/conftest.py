@@ -5,6 +5,14 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 
+from tests.events.conftest import (  # noqa: F401 (the fake planning system on loopback)
+    _planning_server_process,
+    fake,
+    planning_client,
+    planning_server,
+    sleeps,
+    sync_on,
+)
 from tests.events.factories import store_local
 from tests.scheduler.conftest import club_supervisor, lead, manager, pair, reader  # noqa: F401
 
