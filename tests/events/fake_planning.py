@@ -5,8 +5,9 @@ Endpoints: `POST /login/authenticate` (JSON credentials → a session cookie),
 `POST …/deleteScheduledMplanEvent`, `POST /pendingworkextcontroller/createPendingWork/`
 (a reissue; `refuse_reissue` makes it answer `success: false` with that message).
 An unknown or expired session is answered like the cookie-session web app it imitates:
-a 302 redirect to the login page (or a 401 with `expiry="401"`). Faults are queued per endpoint: a status (with headers), a garbage
-body, or a slow answer (a timeout for a client with a short timeout).
+a 302 redirect to the login page (or a 401 with `expiry="401"`). Faults are queued per
+endpoint: a status (with headers), a garbage body, or a slow answer (a timeout for a
+client with a short timeout).
 
 Also used by bench/sync_bench.py outside pytest.
 """
