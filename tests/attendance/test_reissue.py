@@ -16,7 +16,7 @@ from events.models import Event, EventCondition
 from scheduler.models import ChangeSource, Schedule, ScheduleChange
 from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory, store_local
-from tests.events.fake_planning import Fault, FakePlanningSystem, mplan
+from tests.events.fake_planning import FakePlanningSystem, Fault, mplan
 from tests.scheduler.factories import ScheduleFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seven_am")]
