@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -23,7 +24,7 @@ from tests.scheduler.factories import ScheduleFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seven_am")]
 
 
-def worked(day: dt.date, hour: int = 10, minute: int = 45, **kw: object) -> Schedule:
+def worked(day: dt.date, hour: int = 10, minute: int = 45, **kw: Any) -> Schedule:
     return ScheduleFactory.create(
         event=EventFactory.create(
             start_datetime=store_local(2026, 9, 1), due_datetime=store_local(2027, 1, 31)
@@ -218,7 +219,8 @@ def test_csv_export_of_a_date_range(client: Client, reader_user: User) -> None:
     assert response["Content-Disposition"] == (
         'attachment; filename="attendance-2026-12-01-to-2026-12-31.csv"'
     )
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(body.decode())))
     assert rows[0][:7] == ["Date", "Employee ID", "Employee", "Event", "Store", "Start", "Status"]
     assert len(rows) == 2
     assert rows[1][:8] == ["2026-12-03", "US1", "'=Ana", rows[1][3], "8135", "10:45", "Late", "7"]

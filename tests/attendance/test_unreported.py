@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -23,7 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seven_am")]
 TODAY = dt.date(2026, 12, 15)
 
 
-def worked_on(day: dt.date, condition: str = EventCondition.SCHEDULED, **kw: object) -> Schedule:
+def worked_on(day: dt.date, condition: str = EventCondition.SCHEDULED, **kw: Any) -> Schedule:
     event = EventFactory.create(
         condition=condition,
         store_number=kw.pop("store", "8135"),
@@ -68,7 +69,7 @@ def test_filters() -> None:
     b = worked_on(dt.date(2026, 12, 11), store="1")
     c = worked_on(dt.date(2026, 12, 12), store="2")
 
-    def ids(**filters: object) -> list[int]:
+    def ids(**filters: Any) -> list[int]:
         return [s.pk for s in unreported_schedules(today=TODAY, **filters)]
 
     assert ids(store="1") == [a.pk, b.pk]
@@ -91,7 +92,8 @@ def test_the_page_the_csv_and_the_dashboard_count(client: Client, reader_user: U
     assert s.event.project_name in html and "Ana Rep" in html
     assert "synced 15 Dec 06:00" in html
     csv_response = client.get("/events/unreported.csv?store=8135")
-    rows = list(csv.reader(io.StringIO(b"".join(csv_response.streaming_content).decode())))
+    body = b"".join(csv_response.streaming_content)  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(body.decode())))
     assert rows[0][:4] == ["Worked on", "Days overdue", "Store", "Store name"]
     assert rows[1][:3] == ["2026-12-10", "4", "8135"]
     assert rows[1][7:9] == ["US7", "Ana Rep"]
