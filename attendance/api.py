@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from attendance.filters import AttendanceFilter
 from attendance.models import AttendanceRecord
 from attendance.selectors import CallOutPlan, attendance_list, callout_plan
 from attendance.serializers import (
-    AttendanceQuerySerializer,
     AttendanceSerializer,
     AttendanceWriteSerializer,
     CallOutPlanSerializer,
@@ -100,7 +100,6 @@ class CallOutView(APIView):
         responses={
             200: CallOutPlanSerializer,
             201: CallOutResultSerializer,
-            404: OpenApiResponse(description="No such employee"),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -172,7 +171,7 @@ class ScheduleAttendanceView(APIView):
         summary="Record how the employee showed up for a schedule",
         description="Allowed from the schedule's store-local day on (400 `too_early` before).",
         request=AttendanceWriteSerializer,
-        responses={200: AttendanceSerializer, 404: OpenApiResponse(description="No such schedule")},
+        responses={200: AttendanceSerializer},
     )
     def put(self, request: Request, pk: int) -> Response:
         schedule = Schedule.objects.filter(pk=pk).first()
@@ -189,18 +188,11 @@ class AttendanceListView(generics.ListAPIView[AttendanceRecord]):
     """GET /api/v1/attendance/?date_from=&date_to=&employee="""
 
     serializer_class = AttendanceSerializer
-    filter_backends: list[Any] = []
+    filterset_class = AttendanceFilter
 
     def get_queryset(self) -> QuerySet[AttendanceRecord]:
-        query = AttendanceQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        args = query.validated_data
-        return attendance_list(
-            date_from=args.get("date_from"),
-            date_to=args.get("date_to"),
-            employee_id=args.get("employee"),
-        )
+        return attendance_list()
 
-    @extend_schema(summary="Attendance records", parameters=[AttendanceQuerySerializer])
+    @extend_schema(summary="Attendance records")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

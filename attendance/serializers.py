@@ -63,7 +63,8 @@ class CallOutRequestSerializer(serializers.Serializer[Any]):
         last = attrs["last_day"]
         if last is None and attrs["reason"] != CallOutReason.TERMINATED:
             raise serializers.ValidationError(
-                {"last_day": "Only a termination is open-ended."}, code="required"
+                {"last_day": "Only a termination is open-ended."},
+                code="open_ended_only_terminated",
             )
         if last is not None and last < first:
             raise serializers.ValidationError(
@@ -74,7 +75,7 @@ class CallOutRequestSerializer(serializers.Serializer[Any]):
         ids = [r["schedule"] for r in attrs.get("replacements", [])]
         if len(ids) != len(set(ids)):
             raise serializers.ValidationError(
-                {"replacements": "Each schedule at most once."}, code="not_unique"
+                {"replacements": "Each schedule at most once."}, code="duplicate_schedule"
             )
         return attrs
 
@@ -157,10 +158,12 @@ class AttendanceWriteSerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["status"] == AttendanceStatus.LATE and not attrs.get("minutes_late"):
             raise serializers.ValidationError(
-                {"minutes_late": "Say how many minutes late."}, code="required"
+                {"minutes_late": "Say how many minutes late."}, code="minutes_required"
             )
         if attrs["status"] != AttendanceStatus.LATE and attrs.get("minutes_late"):
-            raise serializers.ValidationError({"minutes_late": "Only when late."}, code="invalid")
+            raise serializers.ValidationError(
+                {"minutes_late": "Only when late."}, code="minutes_only_when_late"
+            )
         return attrs
 
 
@@ -191,17 +194,3 @@ class AttendanceSerializer(serializers.ModelSerializer[AttendanceRecord]):
             "recorded_at",
         ]
         read_only_fields = fields
-
-
-class AttendanceQuerySerializer(serializers.Serializer[Any]):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-    employee = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        first, last = attrs.get("date_from"), attrs.get("date_to")
-        if first and last and last < first:
-            raise serializers.ValidationError(
-                {"date_to": "Must not be before date_from."}, code="invalid_range"
-            )
-        return attrs

@@ -88,11 +88,16 @@ DOMAIN_REFUSALS = {
     "rule_violation",
     "unacknowledged_warnings",
     "sync_disabled",
+    "too_early",  # attendance before the schedule's day: a fact of the data, not the schema
 }
 DOMAIN_FIELD_ERRORS = {
     "does_not_exist": "an id in the body names no row",
     "wrong_password": "the password re-entered is not the user's (revoke-others)",
     "invalid_range": "date_from after date_to: OpenAPI cannot relate two parameters",
+    "minutes_required": "attendance `late` needs minutes_late: OpenAPI cannot relate two fields",
+    "minutes_only_when_late": "minutes_late with another status: the same",
+    "open_ended_only_terminated": "a call-out without last_day must be a termination: the same",
+    "duplicate_schedule": "a call-out names a schedule twice in `replacements`",
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
@@ -112,7 +117,7 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 
-PROJECT_PACKAGES = ("core", "employees", "events", "scheduler", "sessions_ext")
+PROJECT_PACKAGES = ("core", "employees", "events", "scheduler", "sessions_ext", "attendance")
 
 
 def _import_every_project_module() -> None:

@@ -260,8 +260,8 @@ def test_api_put_and_list(api_as, manager_user: User, reader_user: User) -> None
 @pytest.mark.parametrize(
     ("body", "attr", "code"),
     [
-        ({"status": "late"}, "minutes_late", "required"),
-        ({"status": "on_time", "minutes_late": 4}, "minutes_late", "invalid"),
+        ({"status": "late"}, "minutes_late", "minutes_required"),
+        ({"status": "on_time", "minutes_late": 4}, "minutes_late", "minutes_only_when_late"),
         ({"status": "late", "minutes_late": 0}, "minutes_late", "min_value"),
         ({"status": "late", "minutes_late": 10**12}, "minutes_late", "max_value"),
         ({"status": "gone"}, "status", "invalid_choice"),

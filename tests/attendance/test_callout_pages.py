@@ -211,7 +211,11 @@ def test_api_explicit_replacements_and_leave_unscheduled(api_as, manager_user: U
 @pytest.mark.parametrize(
     ("body", "attr", "code"),
     [
-        ({"reason": "sick", "first_day": "2026-12-15", "last_day": None}, "last_day", "required"),
+        (
+            {"reason": "sick", "first_day": "2026-12-15", "last_day": None},
+            "last_day",
+            "open_ended_only_terminated",
+        ),
         (
             {"reason": "sick", "first_day": "2026-12-15", "last_day": "2026-12-01"},
             "last_day",
@@ -231,7 +235,7 @@ def test_api_explicit_replacements_and_leave_unscheduled(api_as, manager_user: U
                 "replacements": [{"schedule": 1, "employee": 1}, {"schedule": 1, "employee": 2}],
             },
             "replacements",
-            "not_unique",
+            "duplicate_schedule",
         ),
         (
             {"reason": "sick", "first_day": "2026-12-15", "replacements": [{"schedule": 2**70}]},
