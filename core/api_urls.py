@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from attendance.api import AttendanceListView, CallOutView, ScheduleAttendanceView
 from employees.api import EmployeeViewSet
 from events.api import EventViewSet
 from planning.api import SyncView
@@ -17,6 +18,13 @@ router.register("schedules", ScheduleViewSet, basename="api-schedule")
 urlpatterns = [
     path("events/<int:pk>/candidates/", CandidatesView.as_view(), name="api-event-candidates"),
     path("sync/", SyncView.as_view(), name="api-sync"),
+    path("employees/<int:pk>/call-out/", CallOutView.as_view(), name="api-employee-call-out"),
+    path(
+        "schedules/<int:pk>/attendance/",
+        ScheduleAttendanceView.as_view(),
+        name="api-schedule-attendance",
+    ),
+    path("attendance/", AttendanceListView.as_view(), name="api-attendance"),
     *router.urls,
     *sessions_urlpatterns,
 ]

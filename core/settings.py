@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "planning",
     "demo",
     "paperwork",
+    "attendance",
 ]
 
 MIDDLEWARE = [
@@ -347,7 +348,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "AttendanceStatusEnum": "attendance.models.AttendanceStatus",
+    },
 }
 
 # --- Background tasks (Django's tasks API through the django-tasks backport) -------------

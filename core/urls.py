@@ -12,6 +12,7 @@ admin.site.index_title = "Data"
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Manager pages. Until the dashboard exists, the start page is the unscheduled list.
+    path("", include("attendance.urls")),
     path("", include("events.urls")),
     path("", include("scheduler.urls")),
     path("", include("planning.urls")),

@@ -7,8 +7,10 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from employees.hooks import deactivation_notes
 from employees.models import (
     WEEKDAY_FIELDS,
     CompanyHoliday,
@@ -149,7 +151,14 @@ class EmployeeAdmin(admin.ModelAdmin):
 
     @admin.action(description="Deactivate selected employees", permissions=["change"])
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Employee]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
         self._set_active(request, queryset, active=False)
+        for note in deactivation_notes(ids, timezone.localdate()):
+            self.message_user(
+                request,
+                format_html('{} <a href="{}">{}</a>', note.message, note.url, note.link_text),
+                messages.WARNING,
+            )
 
     @admin.action(description="Activate selected employees", permissions=["change"])
     def activate(self, request: HttpRequest, queryset: QuerySet[Employee]) -> None:

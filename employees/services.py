@@ -1,4 +1,5 @@
-"""Writes to employees' availability: time off (add, remove)."""
+"""Writes to employees' availability: time off (add, remove), a termination date, one-day
+rotation exceptions."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.exceptions import NotFoundError
-from employees.models import Employee, TimeOff
+from employees.models import Employee, RotationException, TimeOff
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +80,33 @@ def timeoff_remove(*, employee_id: int, timeoff_id: int) -> TimeOff:
     time_off.delete()
     logger.info("time off removed", extra={"employee_id": employee_id, "time_off_id": timeoff_id})
     return time_off
+
+
+@transaction.atomic
+def employee_terminate(*, employee_id: int, termination_date: dt.date) -> Employee:
+    """Record that the employee works no day from `termination_date` on (an earlier
+    date already recorded is kept)."""
+    employee = _lock_employee(employee_id)
+    if employee.termination_date is None or employee.termination_date > termination_date:
+        employee.termination_date = termination_date
+        employee.full_clean()
+        employee.save(update_fields=["termination_date", "updated_at"])
+        logger.info("employee terminated", extra={"employee_id": employee.pk})
+    return employee
+
+
+@transaction.atomic
+def rotation_exception_set(
+    *, day: dt.date, kind: str, employee_id: int, reason: str = ""
+) -> RotationException:
+    """Make `employee_id` the Juicer or Primary Lead (`kind`) on `day` alone, replacing
+    any exception already set for that day and kind."""
+    employee = _lock_employee(employee_id)
+    exception = RotationException.objects.select_for_update().filter(date=day, kind=kind).first()
+    if exception is None:
+        exception = RotationException(date=day, kind=kind)
+    exception.employee = employee
+    exception.reason = reason.strip()[:200]
+    exception.full_clean(validate_unique=False)
+    exception.save()
+    return exception

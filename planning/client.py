@@ -40,6 +40,7 @@ LOGIN_PATH = "/login/authenticate"
 MPLANS_PATH = "/planningextcontroller/getPlanningMplans"
 SCHEDULE_PATH = "/planningextcontroller/scheduleMplanEvent"
 UNSCHEDULE_PATH = "/planningextcontroller/deleteScheduledMplanEvent"
+REISSUE_PATH = "/pendingworkextcontroller/createPendingWork/"
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REFUSED_STATUSES = frozenset({429, 503})  # the server did not act: safe to resend a POST
@@ -78,6 +79,13 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
     if when.tzinfo is None:
         return None
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+class ReissueRefused(ExternalAPIError):
+    """The planning system refused a reissue (`success: false`); `detail` is its message."""
+
+    code = "reissue_refused"
+    title = "Reissue refused by the planning system"
 
 
 class SessionExpired(Exception):
@@ -205,6 +213,40 @@ class PlanningClient:
 
     def unschedule(self, *, schedule_id: str) -> None:
         self._authed("POST", UNSCHEDULE_PATH, retry_all=False, data={"id": schedule_id})
+
+    def reissue(
+        self,
+        *,
+        work_log_entry_id: str,
+        store_id: str,
+        mplan_id: int | str,
+        rep_id: int | str,
+        expiration_date: dt.date,
+        include_responses: bool = False,
+    ) -> None:
+        """Reissue worked-but-unreported work so that the rep can report it again.
+
+        Raises `ReissueRefused` with the planning system's message when it says no.
+        """
+        form = {
+            "workLogEntryID": str(work_log_entry_id),
+            "storeID": str(store_id),
+            "mPlanID": str(mplan_id),
+            "action": "reissue",
+            "overrideReps": "true",
+            "overriddenRepIDs": f"[{rep_id}]",
+            "expirationDate": f"{expiration_date:%Y-%m-%d}T00:00:00",
+            "includeResponses": "true" if include_responses else "false",
+            "public": "true",
+        }
+        response = self._authed("POST", REISSUE_PATH, retry_all=False, data=form)
+        try:
+            data: Any = response.json()
+        except ValueError:
+            raise ExternalAPIError("The planning system answered with invalid JSON.") from None
+        if not isinstance(data, dict) or data.get("success") is not True:
+            message = data.get("message") if isinstance(data, dict) else None
+            raise ReissueRefused(str(message or "The planning system refused the reissue.")[:300])
 
     # --- plumbing -------------------------------------------------------------------
 

@@ -106,6 +106,8 @@ class ChangeSource(models.TextChoices):
     ADMIN = "admin", "Admin"
     AUTO = "auto", "Auto-scheduler"
     SYNC = "sync", "Planning-system sync"
+    CALL_OUT = "call_out", "Call-out"
+    REISSUE = "reissue", "Reissue"
 
 
 class ScheduleChange(models.Model):

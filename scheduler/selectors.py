@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,7 +146,27 @@ def candidates_for(
         first=day - dt.timedelta(days=1),
         last=day + dt.timedelta(days=1),
     )
-    hours = hours_by_employee(*week_of(day))
+    return rank_candidates(
+        event=event,
+        start=start,
+        employees=employees,
+        snapshot=snapshot,
+        hours=hours_by_employee(*week_of(day)),
+        ignore_schedules=[moving.pk] if moving else [],
+    )
+
+
+def rank_candidates(
+    *,
+    event: Event,
+    start: dt.datetime,
+    employees: list[Employee],
+    snapshot: Snapshot,
+    hours: dict[int, float],
+    ignore_schedules: Collection[int] = (),
+) -> list[Candidate]:
+    """`candidates_for` over facts already loaded (no queries): callers that rank many
+    events at once (a call-out) load the employees, snapshot and hours once."""
     facts = event_facts(event)
     candidates = [
         Candidate(
@@ -156,7 +177,7 @@ def candidates_for(
                 start=start,
                 context=Context.MANUAL,
                 snapshot=snapshot,
-                ignore_schedules=[moving.pk] if moving else [],
+                ignore_schedules=ignore_schedules,
             ),
             hours_this_week=round(hours.get(employee.pk, 0.0), 2),
         )

@@ -92,12 +92,17 @@ DOMAIN_REFUSALS = {
     "unacknowledged_warnings",
     "sync_disabled",
     "edr_disabled",
+    "too_early",  # attendance before the schedule's day: a fact of the data, not the schema
 }
 DOMAIN_FIELD_ERRORS = {
     "does_not_exist": "an id in the body names no row",
     "wrong_password": "the password re-entered is not the user's (ending sessions)",
     "invalid_range": "date_from after date_to: OpenAPI cannot relate two parameters",
     "out_of_range": "a day outside 2000-2100 in store time: JSON Schema bounds no date-time",
+    "minutes_required": "attendance `late` needs minutes_late: OpenAPI cannot relate two fields",
+    "minutes_only_when_late": "minutes_late with another status: the same",
+    "open_ended_only_terminated": "a call-out without last_day must be a termination: the same",
+    "duplicate_schedule": "a call-out names a schedule twice in `replacements`",
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
@@ -117,7 +122,7 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 
-PROJECT_PACKAGES = ("core", "employees", "events", "scheduler", "sessions_ext")
+PROJECT_PACKAGES = ("core", "employees", "events", "scheduler", "sessions_ext", "attendance")
 
 
 def _import_every_project_module() -> None:

@@ -74,6 +74,7 @@ class RowCells:
     here: template filters and `{% url %}` per row cost several times more."""
 
     pk: int
+    schedule: Schedule  # for the controls other apps add to a row (attendance)
     css: str
     start_iso: str
     start_hm: str
@@ -110,6 +111,7 @@ def _sections(overview: DayOverview, here: str) -> list[dict[str, Any]]:
         event = s.event
         return RowCells(
             pk=s.pk,
+            schedule=s,
             css=css,
             start_iso=start.isoformat(),
             start_hm=f"{start:%H:%M}",

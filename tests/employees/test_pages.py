@@ -325,8 +325,8 @@ def test_detail_runs_a_constant_number_of_queries(client: Client, manager_user: 
     client.force_login(manager_user)
     # session + user, two permission lookups, the employee and four prefetches (time off,
     # unavailable dates, rotations, rotation exceptions), the week's hours, upcoming
-    # schedules with their events.
-    assert_constant_queries(lambda: client.get(f"/employees/{ana.pk}/"), grow, expected=11)
+    # schedules with their events, the attendance app's last 90 days.
+    assert_constant_queries(lambda: client.get(f"/employees/{ana.pk}/"), grow, expected=12)
 
 
 # --- time off: add ----------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 Endpoints: `POST /login/authenticate` (JSON credentials → a session cookie),
 `GET /planningextcontroller/getPlanningMplans`, `POST …/scheduleMplanEvent`,
-`POST …/deleteScheduledMplanEvent`. An unknown or expired session is answered like the
-cookie-session web app it imitates: a 302 redirect to the login page (or a 401 with
-`expiry="401"`). Faults are queued per endpoint: a status (with headers), a garbage
-body, or a slow answer (a timeout for a client with a short timeout).
+`POST …/deleteScheduledMplanEvent`, `POST /pendingworkextcontroller/createPendingWork/`
+(a reissue; `refuse_reissue` makes it answer `success: false` with that message).
+An unknown or expired session is answered like the cookie-session web app it imitates:
+a 302 redirect to the login page (or a 401 with `expiry="401"`). Faults are queued per
+endpoint: a status (with headers), a garbage body, or a slow answer (a timeout for a
+client with a short timeout).
 
 Also used by bench/sync_bench.py outside pytest.
 """
@@ -34,6 +36,7 @@ ENDPOINTS = {
     "/planningextcontroller/getPlanningMplans": "mplans",
     "/planningextcontroller/scheduleMplanEvent": "schedule",
     "/planningextcontroller/deleteScheduledMplanEvent": "unschedule",
+    "/pendingworkextcontroller/createPendingWork/": "reissue",
 }
 
 
@@ -92,6 +95,8 @@ class FakePlanningSystem:
         self.scheduled: dict[str, dict[str, str]] = {}
         self.unscheduled: list[str] = []
         self.login_bodies: list[dict[str, Any]] = []
+        self.reissues: list[dict[str, str]] = []
+        self.refuse_reissue = ""  # a message: answer `success: false` with it
         self._ids = itertools.count(70001)
         self._lock = threading.Lock()
         self.held = threading.Event()  # a request is waiting at a gate
@@ -194,6 +199,22 @@ class FakePlanningSystem:
             if self.scheduled.pop(schedule_id, None) is None:
                 return Response(json.dumps({"success": False}), status=404)
             self.unscheduled.append(schedule_id)
+        return Response(json.dumps({"success": True}), content_type="application/json")
+
+    def _reissue(self, request: Request) -> Response:
+        if not self._signed_in(request):
+            return self._expired()
+        form = dict(request.form)
+        if self.refuse_reissue:
+            body = {"success": False, "message": self.refuse_reissue}
+            return Response(json.dumps(body), content_type="application/json")
+        with self._lock:
+            self.reissues.append(form)
+        for key, plan in self.plans.items():
+            if str(key) == form.get("mPlanID"):
+                plan["condition"] = "Reissued"
+                plan["scheduleEventID"] = ""
+                plan["scheduleRepID"] = ""
         return Response(json.dumps({"success": True}), content_type="application/json")
 
 
