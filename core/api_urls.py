@@ -1,6 +1,6 @@
 """/api/v1/: every versioned endpoint, one router."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from employees.api import EmployeeViewSet
@@ -18,4 +18,5 @@ urlpatterns = [
     path("sync/", SyncView.as_view(), name="api-sync"),
     *router.urls,
     *sessions_urlpatterns,
+    path("", include("selfservice.api_urls")),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("scheduler.urls")),
     path("employees/", include("employees.urls")),
+    path("", include("selfservice.urls")),
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
     path("api/v1/", include("core.api_urls")),

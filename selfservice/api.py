@@ -1,0 +1,129 @@
+"""Self-service over the API: an employee's own schedules and requests; the managers'
+side of time-off requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.roles import employee_access, is_manager
+from selfservice import selectors, services
+from selfservice.serializers import (
+    DecisionSerializer,
+    MyScheduleQuerySerializer,
+    MyScheduleSerializer,
+    RequestFilterSerializer,
+    TimeOffRequestCreateSerializer,
+    TimeOffRequestSerializer,
+)
+
+
+class IsManager(BasePermission):
+    message = "Only staff and managers decide on time-off requests."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(request.user and request.user.is_authenticated) and is_manager(request.user)
+
+
+@employee_access
+class MyScheduleListView(generics.ListAPIView):  # type: ignore[type-arg]
+    """The signed-in employee's live schedules (default: the last 7 days and the next 14)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = MyScheduleSerializer
+
+    @extend_schema(summary="My schedules", parameters=[MyScheduleQuerySerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        employee = selectors.employee_of_user(self.request.user)
+        query = MyScheduleQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        first, last = selectors.my_window(timezone.localdate())
+        first = query.validated_data.get("date_from", first)
+        last = query.validated_data.get("date_to", last)
+        if last < first:
+            return []
+        return selectors.my_schedules(employee_id=employee.pk, first=first, last=last)
+
+
+@employee_access
+class MyRequestListView(generics.ListAPIView):  # type: ignore[type-arg]
+    """The signed-in employee's time-off requests (GET) or a new one (POST)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = TimeOffRequestSerializer
+
+    def get_queryset(self) -> Any:
+        employee = selectors.employee_of_user(self.request.user)
+        return selectors.requests_of_employee(employee.pk).select_related("employee")
+
+    @extend_schema(
+        summary="Ask for time off",
+        request=TimeOffRequestCreateSerializer,
+        responses={201: TimeOffRequestSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        employee = selectors.employee_of_user(request.user)
+        data = TimeOffRequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        req = services.timeoff_request_create(
+            employee_id=employee.pk, today=timezone.localdate(), **data.validated_data
+        )
+        return Response(TimeOffRequestSerializer(req).data, status=status.HTTP_201_CREATED)
+
+
+@employee_access
+class MyRequestCancelView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Cancel my pending request", request=None, responses=TimeOffRequestSerializer
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        employee = selectors.employee_of_user(request.user)
+        req = services.timeoff_request_cancel(employee_id=employee.pk, request_id=pk)
+        return Response(TimeOffRequestSerializer(req).data)
+
+
+class RequestListView(generics.ListAPIView):  # type: ignore[type-arg]
+    """Every time-off request, pending first (managers)."""
+
+    permission_classes = [IsManager]
+    serializer_class = TimeOffRequestSerializer
+
+    @extend_schema(summary="Time-off requests", parameters=[RequestFilterSerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        query = RequestFilterSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.request_list(status=query.validated_data.get("status"))
+
+
+class RequestDecideView(APIView):
+    permission_classes = [IsManager]
+    decision = "approve"
+
+    @extend_schema(
+        request=DecisionSerializer,
+        responses={200: TimeOffRequestSerializer, 409: OpenApiResponse(description="Decided")},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = data.validated_data["note"]
+        if self.decision == "approve":
+            req = services.timeoff_request_approve(request_id=pk, by=request.user, note=note)
+        else:
+            req = services.timeoff_request_deny(request_id=pk, by=request.user, note=note)
+        return Response(TimeOffRequestSerializer(req).data)
