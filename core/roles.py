@@ -112,11 +112,14 @@ class IsManagerOrReadOnly(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        if request.auth is not None and is_employee_user(request.user):
-            # Token-authenticated requests (session ones are refused by the middleware).
-            if not view_allows_employees(view):
-                self.message = EMPLOYEE_FORBIDDEN
-                return False
+        # Token-authenticated requests (session ones are refused by the middleware).
+        if (
+            request.auth is not None
+            and not view_allows_employees(view)
+            and is_employee_user(request.user)
+        ):
+            self.message = EMPLOYEE_FORBIDDEN
+            return False
         return request.method in SAFE_METHODS or is_manager(request.user)
 
 

@@ -81,12 +81,11 @@ def my_schedules(*, employee_id: int, first: dt.date, last: dt.date) -> list[MyS
     paired_ids = [s.event.paired_event_id for s in schedules if s.event.paired_event_id]
     partners: dict[int, str] = {}
     if paired_ids:
-        partners = {
-            event_id: name
-            for event_id, name in Schedule.objects.live()
+        partners = dict(
+            Schedule.objects.live()
             .filter(event_id__in=paired_ids)
             .values_list("event_id", "employee__name")
-        }
+        )
     return [
         MySchedule(
             schedule=s,
