@@ -123,6 +123,7 @@ def me_calendar(request: HttpRequest) -> HttpResponse:
             "employee": employee,
             "manager": manager,
             "mine_url": _webcal(request, services.calendar_feed_token(mine)) if mine else None,
+            "can_manage": manager,
             "team_url": _webcal(request, services.calendar_feed_token(team)) if team else None,
         },
     )
@@ -244,6 +245,7 @@ def _render_inbox(request: HttpRequest, *, status: int = 200, errors: Any = None
         request,
         "selfservice/inbox.html",
         {
+            "can_manage": True,
             "rows": selectors.request_inbox(pending),
             "decided": decided,
             "errors": errors or {},

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from core.roles import is_employee_user, is_manager, linked_employee_id
+from core.roles import is_employee_user, linked_employee_id
 
 register = template.Library()
 
@@ -19,8 +19,3 @@ def employee_role(user: Any) -> bool:
 def has_employee(user: Any) -> bool:
     """Linked to an employee (any role): they have a "My schedule"."""
     return linked_employee_id(user) is not None
-
-
-@register.filter
-def manager_role(user: Any) -> bool:
-    return is_manager(user)
