@@ -19,6 +19,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from core.dates import days_range
 from core.features import require
 from scheduler.models import Schedule
 
@@ -50,8 +51,12 @@ def token_hash(token: str) -> str:
 
 
 def feed_window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The schedules a feed carries: starting from 30 days back to 90 days ahead."""
-    return now - dt.timedelta(days=FEED_DAYS_BACK), now + dt.timedelta(days=FEED_DAYS_AHEAD)
+    """The schedules a feed carries: those starting from the store-local day 30 days
+    back to the end of the day 90 days ahead (whole days: the window moves once a day)."""
+    today = timezone.localdate(now)
+    return days_range(
+        today - dt.timedelta(days=FEED_DAYS_BACK), today + dt.timedelta(days=FEED_DAYS_AHEAD)
+    )
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -75,7 +80,6 @@ def build_calendar(*, name: str, schedules: Iterable[Schedule], team: bool) -> b
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "UTC")
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for schedule in schedules:
         event = schedule.event
@@ -104,11 +108,10 @@ def build_calendar(*, name: str, schedules: Iterable[Schedule], team: bool) -> b
             lines.append(f"Sales tool: {event.sales_tool_url}")
             vevent.add("url", event.sales_tool_url)
         vevent.add("description", "\n".join(lines))
-        vevent.add("status", "CONFIRMED")
-        vevent.add("transp", "OPAQUE")
         cal.add_component(vevent)
     return bytes(cal.to_ical())
 
 
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+def etag_of(fingerprint: str) -> str:
+    """The feed's ETag: its content fingerprint (`selectors.feed_fingerprint`) hashed."""
+    return '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 
 from core.dates import days_range, local_date
 from core.exceptions import NotFoundError
@@ -149,15 +149,45 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     )
 
 
-def feed_schedules(*, feed: CalendarFeed, now: dt.datetime) -> QuerySet[Schedule]:
-    """The live schedules a feed carries (one query, whatever their number)."""
+def _feed_rows(*, feed: CalendarFeed, now: dt.datetime) -> QuerySet[Schedule]:
     start, end = feed_window(now)
     rows = Schedule.objects.live().filter(start__gte=start, start__lt=end)
     if feed.employee_id is not None:
-        rows = rows.filter(employee_id=feed.employee_id).select_related("event")
+        rows = rows.filter(employee_id=feed.employee_id)
+    return rows
+
+
+def feed_schedules(*, feed: CalendarFeed, now: dt.datetime) -> QuerySet[Schedule]:
+    """The live schedules a feed carries (one query, whatever their number)."""
+    rows = _feed_rows(feed=feed, now=now)
+    if feed.employee_id is not None:
+        rows = rows.select_related("event")
     else:
         rows = rows.select_related("event", "employee")
     return rows.order_by("start", "id")
+
+
+def feed_fingerprint(*, feed: CalendarFeed, now: dt.datetime) -> str:
+    """What the feed's document depends on, in one aggregate query: its window's first
+    day, how many schedules and which (sum of ids), and the latest change of any of
+    them, of their events and of their employees (names in a team feed). Any write
+    through the services or the admin moves `updated_at`, so a changed document always
+    has a new fingerprint, and an unchanged one is served from the cache."""
+    totals = _feed_rows(feed=feed, now=now).aggregate(
+        count=Count("id"),
+        ids=Sum("id"),
+        schedule=Max("updated_at"),
+        event=Max("event__updated_at"),
+        employee=Max("employee__updated_at"),
+    )
+    parts = [
+        str(feed.pk),
+        feed.nonce,
+        feed_window(now)[0].isoformat(),
+        str(feed.employee.updated_at) if feed.employee is not None else "team",
+        *(str(totals[k]) for k in ("count", "ids", "schedule", "event", "employee")),
+    ]
+    return "|".join(parts)
 
 
 def feed_of_employee(employee_id: int) -> CalendarFeed | None:

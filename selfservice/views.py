@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
@@ -129,30 +130,46 @@ def me_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+FEED_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _feed_body(feed: Any, *, etag: str, now: Any) -> bytes:
+    """The document, from this worker's cache while its fingerprint (the ETag) holds."""
+    key = f"selfservice:feed:{etag}"
+    body = cache.get(key)
+    if body is None:
+        if feed.employee is not None:
+            name = f"{feed.employee.name} · Event Scheduler"
+        else:
+            name = "Team schedule · Event Scheduler"
+        body = build_calendar(
+            name=name,
+            schedules=selectors.feed_schedules(feed=feed, now=now),
+            team=feed.is_team,
+        )
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return bytes(body)
+
+
 @employee_access
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The .ics document; no session. Off or unknown: a plain 404 (calendar apps read no
-    problem JSON). Repeats with the ETag get a 304."""
+    problem JSON). Two queries (the feed, its fingerprint) and a third to build the
+    document when it changed; repeats with the ETag get a 304."""
     if not feeds_usable():
         raise Http404("No such calendar.")
     feed = selectors.feed_for_token(token)
     if feed is None:
         raise Http404("No such calendar.")
-    if feed.employee is not None:
-        name = f"{feed.employee.name} · Event Scheduler"
-    else:
-        name = "Team schedule · Event Scheduler"
-    body = build_calendar(
-        name=name,
-        schedules=selectors.feed_schedules(feed=feed, now=timezone.now()),
-        team=feed.is_team,
-    )
-    etag = etag_of(body)
+    now = timezone.now()
+    etag = etag_of(selectors.feed_fingerprint(feed=feed, now=now))
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response = HttpResponse(
+            _feed_body(feed, etag=etag, now=now), content_type="text/calendar; charset=utf-8"
+        )
         response["Content-Disposition"] = 'inline; filename="schedule.ics"'
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"

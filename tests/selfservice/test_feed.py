@@ -118,6 +118,21 @@ def test_reassignment_moves_the_event_and_raises_its_sequence(
     assert int(moved["SEQUENCE"]) == 90
 
 
+def test_a_renamed_event_changes_the_document(employee: Employee, today: dt.date) -> None:
+    schedule = schedule_on(employee, today + dt.timedelta(days=1), project_name="606800-CORE-A")
+    token = calendar_feed_renew(employee_id=employee.pk)
+    _, before, first = fetch(token)
+    event = schedule.event
+    event.project_name = "606800-CORE-Renamed"
+    event.save()
+
+    _, after, second = fetch(token)
+
+    assert second["ETag"] != first["ETag"]  # type: ignore[index]
+    assert after is not None
+    assert [str(e["SUMMARY"]) for e in vevents(after)] == ["Core: 606800-CORE-Renamed"]
+
+
 def test_etag_and_304(employee: Employee, today: dt.date) -> None:
     schedule_on(employee, today + dt.timedelta(days=1))
     token = calendar_feed_renew(employee_id=employee.pk)
@@ -187,6 +202,10 @@ def test_feed_queries_constant(
 ) -> None:
     token = calendar_feed_renew(employee_id=employee.pk)
     schedule_on(employee, today)
+    # The feed, its fingerprint, and its schedules to build the document ...
+    with django_assert_num_queries(3):  # type: ignore[operator]
+        assert fetch(token)[0] == 200
+    # ... which, unchanged, comes from the cache next time.
     with django_assert_num_queries(2):  # type: ignore[operator]
         assert fetch(token)[0] == 200
     for i in range(1, 8):
@@ -197,7 +216,7 @@ def test_feed_queries_constant(
         ScheduleFactory.create(
             event=event, employee=employee, start=local_at(event.start_datetime.date())
         )
-    with django_assert_num_queries(2):  # type: ignore[operator]
+    with django_assert_num_queries(3):  # type: ignore[operator]
         _, cal, _ = fetch(token)
     assert cal is not None and len(vevents(cal)) == 8
 
