@@ -4,8 +4,9 @@ Builds an employee with N live schedules (one a day from 29 days back, inside th
 30-back/90-ahead window) in the benchmark database, then requests
 `/calendar/<token>.ics` through Django's whole middleware stack (test client, no
 network) R times each: built every time (cache cleared), unchanged (the document from
-the worker's cache, what a polling calendar app gets), and repeats with the ETag (304). Prints p50/p90/p99,
-the body size, the queries per request and the number of VEVENTs parsed back.
+the worker's cache, what a polling calendar app gets), and repeats with the ETag (304),
+beside /api/health/ as the floor. Prints p50/p90/p99, the body size, the queries per
+request and the number of VEVENTs parsed back.
 
     python bench/calendar_feed.py [--schedules 100] [--requests 500]
 """

@@ -121,7 +121,7 @@ def test_reassignment_moves_the_event_and_raises_its_sequence(
 def test_a_renamed_event_changes_the_document(employee: Employee, today: dt.date) -> None:
     schedule = schedule_on(employee, today + dt.timedelta(days=1), project_name="606800-CORE-A")
     token = calendar_feed_renew(employee_id=employee.pk)
-    _, before, first = fetch(token)
+    _, _, first = fetch(token)
     event = schedule.event
     event.project_name = "606800-CORE-Renamed"
     event.save()
