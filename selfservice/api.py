@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,11 +15,12 @@ from rest_framework.views import APIView
 
 from core.roles import employee_access, is_manager
 from selfservice import selectors, services
+from selfservice.filters import TimeOffRequestFilter
 from selfservice.serializers import (
     DecisionSerializer,
+    DenySerializer,
     MyScheduleQuerySerializer,
     MyScheduleSerializer,
-    RequestFilterSerializer,
     TimeOffRequestCreateSerializer,
     TimeOffRequestSerializer,
 )
@@ -99,27 +100,26 @@ class RequestListView(generics.ListAPIView):  # type: ignore[type-arg]
 
     permission_classes = [IsManager]
     serializer_class = TimeOffRequestSerializer
-
-    @extend_schema(summary="Time-off requests", parameters=[RequestFilterSerializer])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    filterset_class = TimeOffRequestFilter
 
     def get_queryset(self) -> Any:
-        query = RequestFilterSerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return selectors.request_list(status=query.validated_data.get("status"))
+        return selectors.request_list()
 
 
 class RequestDecideView(APIView):
+    """Approve (the time off is written at once) or deny (with a note) a pending request."""
+
     permission_classes = [IsManager]
     decision = "approve"
 
+    def get_serializer_class(self) -> type[serializers.Serializer[Any]]:
+        return DecisionSerializer if self.decision == "approve" else DenySerializer
+
     @extend_schema(
-        request=DecisionSerializer,
         responses={200: TimeOffRequestSerializer, 409: OpenApiResponse(description="Decided")},
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = DecisionSerializer(data=request.data)
+        data = self.get_serializer_class()(data=request.data)
         data.is_valid(raise_exception=True)
         note = data.validated_data["note"]
         if self.decision == "approve":

@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from selfservice.models import RequestStatus, TimeOffRequest
+from selfservice.models import TimeOffRequest
 from selfservice.selectors import MySchedule
 
 
@@ -86,5 +87,9 @@ class DecisionSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class RequestFilterSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
+class DenySerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(
+        max_length=300,
+        validators=[RegexValidator(r"\S", message="Say why, for the employee.")],
+        help_text="Why, for the employee (required).",
+    )
