@@ -371,13 +371,10 @@ CALENDAR_FEEDS_SECRET = env.str("CALENDAR_FEEDS_SECRET", default="")
 # The address the site is reached at, for links in emails (set-password, notices).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Email: SMTP from these settings; the console backend (prints) while DEBUG is on.
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default=(
-        "django.core.mail.backends.console.EmailBackend"
-        if DEBUG
-        else "django.core.mail.backends.smtp.EmailBackend"
-    ),
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

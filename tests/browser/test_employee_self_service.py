@@ -71,7 +71,7 @@ def test_employee_on_a_phone_then_the_manager_approves(
     today = timezone.localdate()
     emma = EmployeeFactory.create(name="Emma Stone", email="emma@example.com")
     lena = EmployeeFactory.create(name="Lena Lead", job_title="lead_event_specialist")
-    cy = EmployeeFactory.create(name="Cy Super", job_title="club_supervisor")
+    EmployeeFactory.create(name="Cy Super", job_title="club_supervisor")  # the Supervisor
     tomorrow = today + dt.timedelta(days=1)
     core = windowed(
         "606034-CORE-Super Pretzel",
@@ -132,7 +132,9 @@ def test_employee_on_a_phone_then_the_manager_approves(
     assert page.url.endswith("/me/")
     expect(page.locator(".me-event", has_text="606034-CORE-Super Pretzel")).to_be_visible()
     expect(page.get_by_text("Supervisor check-in: Cy Super")).to_be_visible()
-    expect(page.get_by_role("link", name="Sales tool for 606034-CORE-Super Pretzel")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Sales tool for 606034-CORE-Super Pretzel")
+    ).to_be_visible()
     expect(page.get_by_text("606077-Freeosk-Sparkling Water")).to_have_count(0)  # Lena's
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= MOBILE["width"]  # nothing wider than the phone
@@ -177,7 +179,9 @@ def test_employee_on_a_phone_then_the_manager_approves(
     desk.get_by_role("link", name="Requests").click()
     request_card = desk.locator("section.request", has_text="Emma Stone")
     expect(request_card).to_contain_text("Clashes with 1 scheduled event")
-    expect(request_card.get_by_role("link", name=re.compile("606051-CORE-Crunchy Crackers"))).to_be_visible()
+    expect(
+        request_card.get_by_role("link", name=re.compile("606051-CORE-Crunchy Crackers"))
+    ).to_be_visible()
     assert_accessible(desk)
     shot(desk, tmp_path, "requests-inbox", to_docs=to_docs)
     request_card.get_by_role("button", name="Approve Emma Stone").click()

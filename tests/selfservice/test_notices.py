@@ -135,3 +135,15 @@ def test_failures_are_visible_in_the_admin(staff_client: Any, employee: Employee
     )
     html = staff_client.get("/admin/selfservice/notice/?state__exact=failed").content.decode()
     assert "SMTPServerDisconnected" in html and "emma@example.com" in html
+
+
+def test_deliver_notices_command(pending: TimeOffRequest, manager_user: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    timeoff_request_approve(request_id=pending.pk, by=manager_user)
+    out = StringIO()
+    call_command("deliver_notices", stdout=out)
+    assert out.getvalue().strip() == "sent 1, retry 0, failed 0, waiting 0"
+    assert len(mail.outbox) == 1
