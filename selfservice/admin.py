@@ -114,7 +114,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["__str__", "created_at"]
     list_select_related = ["employee", "user"]
     fields = ["employee", "user", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["employee", "user", "created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

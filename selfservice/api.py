@@ -34,7 +34,7 @@ class IsManager(BasePermission):
 
 
 @employee_access
-class MyScheduleListView(generics.ListAPIView):  # type: ignore[type-arg]
+class MyScheduleListView(generics.ListAPIView):
     """The signed-in employee's live schedules (default: the last 7 days and the next 14)."""
 
     permission_classes = [IsAuthenticated]
@@ -57,7 +57,7 @@ class MyScheduleListView(generics.ListAPIView):  # type: ignore[type-arg]
 
 
 @employee_access
-class MyRequestListView(generics.ListAPIView):  # type: ignore[type-arg]
+class MyRequestListView(generics.ListAPIView):
     """The signed-in employee's time-off requests (GET) or a new one (POST)."""
 
     permission_classes = [IsAuthenticated]
@@ -95,7 +95,7 @@ class MyRequestCancelView(APIView):
         return Response(TimeOffRequestSerializer(req).data)
 
 
-class RequestListView(generics.ListAPIView):  # type: ignore[type-arg]
+class RequestListView(generics.ListAPIView):
     """Every time-off request, pending first (managers)."""
 
     permission_classes = [IsManager]

@@ -25,5 +25,5 @@ class NoticesForm(forms.Form):
     notices_enabled = forms.BooleanField(label="Email me about my schedule", required=False)
 
 
-class EmployeeSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class EmployeeSetPasswordForm(SetPasswordForm):
     """Django's set-password form (the validators of AUTH_PASSWORD_VALIDATORS apply)."""

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, V
 from core.dates import days_range, local_date
 from core.exceptions import NotFoundError
 from employees.models import Employee, TimeOff
+from events.models import Event
 from scheduler.models import Schedule
 from selfservice.feeds import feed_window, token_hash
 from selfservice.models import CalendarFeed, EmployeePreferences, RequestStatus, TimeOffRequest
@@ -36,7 +37,7 @@ class MySchedule:
     changed: bool = False
 
     @property
-    def event(self):  # type: ignore[no-untyped-def]
+    def event(self) -> Event:
         return self.schedule.event
 
 

@@ -116,7 +116,7 @@ def me_calendar(request: HttpRequest) -> HttpResponse:
             return HttpResponse("Unknown calendar.", status=400)
         return redirect("me-calendar")
     mine = selectors.feed_of_employee(employee.pk) if employee is not None else None
-    team = selectors.team_feed_of_user(request.user.pk) if manager else None
+    team = selectors.team_feed_of_user(request.user.pk or 0) if manager else None
     return render(
         request,
         "selfservice/calendar.html",

@@ -51,7 +51,7 @@ def test_staff_create_accounts_and_the_link_sets_a_password_once(
     assert [m.to for m in mail.outbox] == [["ann@example.com"]]
     assert "Your username: us200001" in mail.outbox[0].body
 
-    path = link_in(mail.outbox[0].body)
+    path = link_in(str(mail.outbox[0].body))
     browser = Client()
     form_page = browser.get(path, follow=True)
     assert "Choose the password you will sign in with" in form_page.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import icalendar
 import pytest
@@ -28,7 +29,7 @@ def fetch(token: str, **headers: str) -> tuple[int, icalendar.Calendar | None, o
     return 200, icalendar.Calendar.from_ical(response.content), response
 
 
-def vevents(cal: icalendar.Calendar) -> list[icalendar.Event]:
+def vevents(cal: icalendar.Calendar) -> list[Any]:
     return list(cal.walk("VEVENT"))
 
 
@@ -62,7 +63,7 @@ def test_feed_parses_back_with_one_event_per_live_schedule(
     assert event.decoded("DTEND") == mine.end.astimezone(dt.UTC)
     assert str(event["LOCATION"]) == "Store 8135 Club 8135 Indianapolis"
     assert str(event["URL"]) == "https://t.example/1"
-    assert int(event["SEQUENCE"]) == 0
+    assert int(str(event["SEQUENCE"])) == 0
     assert event.decoded("LAST-MODIFIED") == mine.updated_at.astimezone(dt.UTC).replace(
         microsecond=0
     )
@@ -115,7 +116,7 @@ def test_reassignment_moves_the_event_and_raises_its_sequence(
     assert theirs_after is not None
     [moved] = vevents(theirs_after)
     assert str(moved["UID"]) == uid
-    assert int(moved["SEQUENCE"]) == 90
+    assert int(str(moved["SEQUENCE"])) == 90
 
 
 def test_a_renamed_event_changes_the_document(employee: Employee, today: dt.date) -> None:

@@ -86,7 +86,8 @@ def test_me_highlights_changes_since_last_look(
     assert html.count("New or changed</span>") == 1
     assert "1 new or changed since you last looked; 1 taken off your schedule." in html
     assert "606302-CORE-Gone" in html  # under "Taken off your schedule"
-    assert EmployeePreferences.objects.get(employee=employee).schedule_seen_at > seen
+    seen_now = EmployeePreferences.objects.get(employee=employee).schedule_seen_at
+    assert seen_now is not None and seen_now > seen
     # Looked at: nothing is new any more.
     assert "New or changed</span>" not in employee_client.get("/me/").content.decode()
 

@@ -176,7 +176,7 @@ def test_readers_and_employees_cannot_decide(
 ) -> None:
     req = TimeOffRequest.objects.create(employee=employee, start_date=today, end_date=today)
     reader = Client()
-    reader.force_login(reader_user)
+    reader.force_login(reader_user)  # type: ignore[arg-type]
     for client in (employee_client, reader):
         assert client.post(f"/requests/{req.pk}/approve/").status_code == 403
         assert client.get("/requests/").status_code == 403
@@ -219,14 +219,14 @@ def test_inbox_queries_constant(
 @pytest.fixture
 def employee_api(employee: Employee) -> APIClient:
     client = APIClient()
-    client.force_login(employee.user)
+    client.force_login(employee.user)  # type: ignore[arg-type]
     return client
 
 
 @pytest.fixture
 def manager_api(manager_user: object) -> APIClient:
     client = APIClient()
-    client.force_login(manager_user)
+    client.force_login(manager_user)  # type: ignore[arg-type]
     return client
 
 
