@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.roles import employee_access, is_manager
+from scheduler.models import Schedule
 from selfservice import selectors, services
 from selfservice.filters import TimeOffRequestFilter
-from scheduler.models import Schedule
 from selfservice.models import TimeOffRequest
 from selfservice.serializers import (
     DecisionSerializer,
