@@ -1,6 +1,6 @@
 """/api/v1/: every versioned endpoint, one router."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from attendance.api import AttendanceListView, CallOutView, ScheduleAttendanceView
@@ -27,4 +27,5 @@ urlpatterns = [
     path("attendance/", AttendanceListView.as_view(), name="api-attendance"),
     *router.urls,
     *sessions_urlpatterns,
+    path("", include("selfservice.api_urls")),
 ]

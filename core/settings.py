@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "demo",
     "paperwork",
     "attendance",
+    "selfservice",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.NoStoreForSignedInAPIMiddleware",
+    # Employee accounts reach only the views marked for them (core.roles).
+    "core.employee_access.EmployeeAccessMiddleware",
     "core.middleware.PageMessageMiddleware",  # messages, for pages only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
@@ -149,7 +152,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in while a username or IP is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, loading users with their employee link (the employee role costs no query).
+    "core.auth_backends.PasswordBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -443,6 +447,29 @@ AUTO_SCHEDULER_TIME_LIMIT = env.float("AUTO_SCHEDULER_TIME_LIMIT", default=10.0)
 
 CALENDAR_FEEDS_ENABLED = env.bool("CALENDAR_FEEDS_ENABLED", default=False)
 CALENDAR_FEEDS_SECRET = env.str("CALENDAR_FEEDS_SECRET", default="")
+
+# --- Employees' self-service: links in emails, email delivery, notices -------------------
+
+# The address the site is reached at, for links in emails (set-password, notices).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Email: SMTP from these settings; the console backend (prints) while DEBUG is on.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Event Scheduler <scheduler@localhost>")
+# Hours a set-password link (a password-reset token) stays valid.
+PASSWORD_RESET_TIMEOUT = env.int("SET_PASSWORD_LINK_HOURS", default=72) * 3600
+# Sends of one notice before the notification outbox marks it failed.
+NOTICES_MAX_ATTEMPTS = env.int("NOTICES_MAX_ATTEMPTS", default=8)
 
 # --- Scheduling (SPEC §2: slot times, durations and the supervisor offset) --------------
 

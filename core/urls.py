@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("planning.urls")),
     path("", include("paperwork.urls")),
     path("employees/", include("scheduler.employee_urls")),
+    path("", include("selfservice.urls")),
     path("accounts/", include("sessions_ext.urls")),
     path("api/health/", HealthView.as_view(), name="api-health"),
     path("api/health/live/", liveness, name="api-health-live"),

@@ -1,31 +1,34 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from core.roles import employee_access
 from sessions_ext import api, views
 
+# Every view here is open to the employee role too (their own sign-in and sessions).
+
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
-    path("sessions/", views.session_list, name="session-list"),
+    path("login/", employee_access(views.LoginView.as_view()), name="login"),
+    path("logout/", employee_access(views.LogoutView.as_view()), name="logout"),
+    path("password/", employee_access(views.PasswordChangeView.as_view()), name="password-change"),
+    path("sessions/", employee_access(views.session_list), name="session-list"),
     path(
         "sessions/revoke-others/",
-        views.session_revoke_others_view,
+        employee_access(views.session_revoke_others_view),
         name="session-revoke-others",
     ),
     path(
         "sessions/<uuid:public_id>/revoke/",
-        views.session_revoke_view,
+        employee_access(views.session_revoke_view),
         name="session-revoke",
     ),
 ]
 
 router = SimpleRouter(trailing_slash=True)
-router.register("sessions", api.SessionViewSet, basename="api-session")
+router.register("sessions", employee_access(api.SessionViewSet), basename="api-session")
 
 api_urlpatterns = [
-    path("auth/login/", api.LoginView.as_view(), name="api-login"),
-    path("auth/logout/", api.LogoutView.as_view(), name="api-logout"),
-    path("auth/me/", api.MeView.as_view(), name="api-me"),
+    path("auth/login/", employee_access(api.LoginView.as_view()), name="api-login"),
+    path("auth/logout/", employee_access(api.LogoutView.as_view()), name="api-logout"),
+    path("auth/me/", employee_access(api.MeView.as_view()), name="api-me"),
     *router.urls,
 ]

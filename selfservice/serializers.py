@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from selfservice.models import TimeOffRequest
+from selfservice.selectors import MySchedule
+
+
+class MyEventSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    project_ref_num = serializers.IntegerField()
+    project_name = serializers.CharField()
+    event_type = serializers.CharField()
+    event_type_display = serializers.CharField(source="get_event_type_display")
+    store_number = serializers.CharField()
+    store_name = serializers.CharField()
+    sales_tool_url = serializers.CharField()
+
+
+class MyScheduleSerializer(serializers.Serializer[MySchedule]):
+    """One of the signed-in employee's schedules."""
+
+    id = serializers.IntegerField(source="schedule.pk")
+    event = MyEventSerializer(source="schedule.event")
+    start = serializers.DateTimeField(source="schedule.start")
+    end = serializers.DateTimeField(source="schedule.end")
+    work_date = serializers.DateField(source="schedule.work_date")
+    paired_employee_name = serializers.CharField(
+        source="partner_name",
+        allow_null=True,
+        help_text="Who works the paired Core/Supervisor event, if anyone.",
+    )
+    updated_at = serializers.DateTimeField(source="schedule.updated_at")
+
+
+class MyScheduleQuerySerializer(serializers.Serializer[Any]):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        first, last = attrs.get("date_from"), attrs.get("date_to")
+        if first and last:
+            if last < first:
+                raise serializers.ValidationError(
+                    {"date_to": "Must not be before date_from."}, code="invalid_range"
+                )
+            if last - first > dt.timedelta(days=120):
+                raise serializers.ValidationError(
+                    {"date_to": "At most 120 days at once."}, code="range_too_long"
+                )
+        return attrs
+
+
+class TimeOffRequestSerializer(serializers.ModelSerializer[TimeOffRequest]):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    employee_name = serializers.CharField(source="employee.name", read_only=True)
+
+    class Meta:
+        model = TimeOffRequest
+        fields = [
+            "id",
+            "employee",
+            "employee_name",
+            "start_date",
+            "end_date",
+            "reason",
+            "status",
+            "status_display",
+            "created_at",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class TimeOffRequestCreateSerializer(serializers.Serializer[Any]):
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class DenySerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(
+        max_length=300,
+        validators=[RegexValidator(r"\S", message="Say why, for the employee.")],
+        help_text="Why, for the employee (required).",
+    )
