@@ -147,3 +147,10 @@ def test_deliver_notices_command(pending: TimeOffRequest, manager_user: Any) -> 
     call_command("deliver_notices", stdout=out)
     assert out.getvalue().strip() == "sent 1, retry 0, failed 0, waiting 0"
     assert len(mail.outbox) == 1
+
+
+def test_employee_switches_notices_off_and_on(employee_client: Any, employee: Employee) -> None:
+    assert employee_client.post("/me/notices/", {}).status_code == 302
+    assert EmployeePreferences.objects.get(employee=employee).notices_enabled is False
+    employee_client.post("/me/notices/", {"notices_enabled": "on"})
+    assert EmployeePreferences.objects.get(employee=employee).notices_enabled is True
