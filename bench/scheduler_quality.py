@@ -141,6 +141,7 @@ def generate(size: Size, seed: int) -> Any:
             "juicer": rng_day.choice(by_title[JobTitle.JUICER_BARISTA]),
             "primary_lead": rng_day.choice(by_title[JobTitle.LEAD_EVENT_SPECIALIST]),
         }
+        snapshot.primary_leads[day] = rotations[day]["primary_lead"]
     kinds = list(TYPE_WEIGHTS)
     weights = [TYPE_WEIGHTS[k] for k in kinds]
     facts: list[EventFacts] = []
@@ -207,6 +208,7 @@ def fresh_snapshot(problem: Any) -> Any:
         time_off={k: list(v) for k, v in s.time_off.items()},
         unavailable={k: dict(v) for k, v in s.unavailable.items()},
         bookings={k: [b for b in v if b.schedule_id > 0] for k, v in s.bookings.items()},
+        primary_leads=dict(s.primary_leads),
     )
 
 

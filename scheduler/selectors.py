@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from core.dates import days_range, iso_local, local_date
+from core.dates import days_range, iso_local, local_date, window_last_day
 from employees.models import CompanyHoliday, Employee, RotationKind
 from events.models import Event
 from events.types import EventType, default_start_time
@@ -408,7 +408,7 @@ def week_overview(day: dt.date) -> list[WeekDay]:
 
 def last_day(due: dt.datetime) -> dt.date:
     """The last store-local day an event due at `due` (exclusive) can start on."""
-    return local_date(due - dt.timedelta(microseconds=1))
+    return window_last_day(due)
 
 
 def window_days(event: Event) -> tuple[dt.date, dt.date]:

@@ -231,8 +231,8 @@ def _with_supervisor(
         key=lambda s: len(snapshot.bookings.get(s.id, ())),
     )
     primary = snapshot.on_duty(day, RotationKind.PRIMARY_LEAD)
+    # Only the day's Primary Lead may stand in for a Club Supervisor (role_not_allowed).
     leads = [staff_by_id[primary]] if primary in staff_by_id else []
-    leads += [s for s in snapshot.staff if s.job_title == JobTitle.LEAD_EVENT_SPECIALIST]
     for staff in supervisors + leads:
         if snapshot.fits(staff, supervisor_job, sup_start):
             sup_end = sup_start + supervisor_job.duration

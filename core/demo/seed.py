@@ -210,7 +210,19 @@ def _create_rotations(
     report.tallies["Rotations"] = Tally(len(new), len(data.rotations) - len(new))
 
     have_exc = set(RotationException.objects.filter(date__gte=today).values_list("date", "kind"))
-    new_exc = [x for x in data.rotation_exceptions if (x.date, x.kind) not in have_exc]
+    # A later run never changes who was on duty on a day already planned: its Supervisor
+    # events went to that day's Primary Lead.
+    planned = set(
+        Schedule.objects.live()
+        .filter(work_date__gte=today)
+        .values_list("work_date", flat=True)
+        .distinct()
+    )
+    new_exc = [
+        x
+        for x in data.rotation_exceptions
+        if (x.date, x.kind) not in have_exc and x.date not in planned
+    ]
     RotationException.objects.bulk_create(
         RotationException(
             date=x.date, kind=x.kind, employee_id=staff_ids[x.external_id], reason=x.reason

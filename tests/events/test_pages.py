@@ -129,18 +129,19 @@ def test_dashboard_lists_unscheduled_events_most_urgent_first(
     assert [row.event for row in response.context["urgent"]] == [soonest, soon, edge, later]
     rows = rows_of(response.content.decode(), "events-table")
     assert [text(r)[:50] for r in rows] == [
-        "⚠ Due tomorrow Tue 15 Dec, 00:00 606002-CORE-Soone",
-        "⚠ Due in 3 days Thu 17 Dec, 00:00 606003-CORE-Soon",
-        "Due in 4 days Fri 18 Dec, 00:00 606004-CORE-Edge #",
-        "Due in 6 days Sun 20 Dec, 00:00 606001-CORE-Later ",
+        "⚠ Last day today Mon 14 Dec 606002-CORE-Soonest #9",
+        "⚠ Last day in 2 days Wed 16 Dec 606003-CORE-Soon #",
+        "⚠ Last day in 3 days Thu 17 Dec 606004-CORE-Edge #",
+        "Last day in 5 days Sat 19 Dec 606001-CORE-Later #9",
     ]
     # Due within three days: highlighted, and said in words (not by colour alone).
-    assert [r.startswith('<tr class="due-soon">') for r in rows] == [True, True, False, False]
+    assert [r.startswith('<tr class="due-soon">') for r in rows] == [True, True, True, False]
     assert (
-        '<strong class="due-tag"><span aria-hidden="true">⚠ </span>Due tomorrow</strong>' in rows[0]
+        '<strong class="due-tag"><span aria-hidden="true">⚠ </span>Last day today</strong>'
+        in rows[0]
     )
-    assert "Due in 3 days</strong>" in rows[1]
-    assert '<span class="due-text">Due in 4 days</span>' in rows[2]
+    assert "Last day in 2 days</strong>" in rows[1]
+    assert '<span class="due-text">Last day in 5 days</span>' in rows[3]
 
 
 def test_dashboard_leaves_out_what_needs_no_scheduling(client: Client, manager_user: User) -> None:
