@@ -8,13 +8,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from core.dates import local_date, window_last_day
 from employees.models import Employee
 from events.models import Event
 from events.types import EventType, core_slots, default_start_time
 from scheduler.models import Schedule
 from scheduler.rules import Code
 
-ACKNOWLEDGE_CHOICES = [(code.value, code.value) for code in Code]
+ACKNOWLEDGE_CHOICES = [(code.value, code.label) for code in Code]
 
 
 class DateInput(forms.DateInput):
@@ -58,6 +59,11 @@ class WhenForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, extra_time: dt.time | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The picker offers the days a start is allowed on only.
+        first, last = local_date(event.start_datetime), window_last_day(event.due_datetime)
+        self.fields["date"].widget.attrs.update(
+            {"min": f"{first:%Y-%m-%d}", "max": f"{last:%Y-%m-%d}"}
+        )
         times = slots_for(event)
         if extra_time is not None and extra_time not in times:
             times = sorted([*times, extra_time])
@@ -130,6 +136,8 @@ class RescheduleForm(ChangeForm):
         required=False,
         error_messages={"invalid_choice": "No such employee."},
     )
+    # Moving a Core event: unschedule its Supervisor event when no one can take it then.
+    drop_supervisor = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, schedule: Schedule, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

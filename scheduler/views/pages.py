@@ -25,7 +25,9 @@ from events.types import EventType
 from scheduler.forms import ACKNOWLEDGE_CHOICES, ChangeForm, WhenForm, slots_for, store_start
 from scheduler.models import Schedule
 from scheduler.pdf import day_sheet_pdf
+from scheduler.rules import Code, Violation
 from scheduler.selectors import (
+    Candidate,
     candidates_for,
     day_overview,
     day_sheet,
@@ -36,6 +38,7 @@ from scheduler.selectors import (
     week_overview,
     window_days,
 )
+from scheduler.services import schedule_supervisor_preview
 from scheduler.views.common import Refusal, safe_next
 
 # --- the day, the week -----------------------------------------------------------------
@@ -150,6 +153,20 @@ def _posted_acknowledged(request: HttpRequest) -> list[str]:
     return [code for code in request.POST.getlist("acknowledge") if code in valid]
 
 
+# Rules about the time itself: every employee gets the same answer.
+_ABOUT_THE_TIME = (Code.OUTSIDE_WINDOW, Code.COMPANY_HOLIDAY, Code.PAST_START)
+
+
+def _about_the_time(candidates: list[Candidate]) -> dict[Code, Violation]:
+    """The violations about the chosen time rather than the person, once each."""
+    found: dict[Code, Violation] = {}
+    for c in candidates:
+        for v in c.violations:
+            if v.code in _ABOUT_THE_TIME:
+                found.setdefault(v.code, v)
+    return found
+
+
 def render_event(
     request: HttpRequest,
     event: Event,
@@ -193,6 +210,18 @@ def render_event(
     candidates = candidates_for(event=event, start=start, moving=live)
     paired = event.paired_event
     first_day, last_day = window_days(event)
+    # What is true of the time whoever works it (outside the window, a holiday, already
+    # past) is said once above the list, not on every employee's card.
+    about_time = _about_the_time(candidates)
+    supervisor_preview = (
+        schedule_supervisor_preview(
+            core_event=event,
+            core_start=start,
+            moving=live if live is not None and live.start != start else None,
+        )
+        if is_core and paired is not None
+        else None
+    )
     return render(
         request,
         "scheduler/event_detail.html",
@@ -214,14 +243,16 @@ def render_event(
             "candidates": [
                 {
                     "candidate": c,
-                    "hard": [v for v in c.violations if v.is_hard],
-                    "soft": [v for v in c.violations if not v.is_hard],
+                    "hard": [v for v in c.violations if v.is_hard and v.code not in about_time],
+                    "soft": [v for v in c.violations if not v.is_hard and v.code not in about_time],
                     "selected": c.employee.pk == selected,
                     "current": live is not None and c.employee.pk == live.employee_id,
                 }
                 for c in candidates
             ],
             "eligible_count": sum(1 for c in candidates if c.ok),
+            "about_time": list(about_time.values()),
+            "supervisor_preview": supervisor_preview,
             "post_url": (
                 reverse("schedule-reschedule", args=[live.pk])
                 if live is not None

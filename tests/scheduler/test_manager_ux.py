@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from core.dates import format_window, window_last_day
+from employees.models import Employee
 from events.models import Event
+from scheduler.models import Schedule
+from scheduler.services import (
+    SupervisorWouldBeDroppedError,
+    schedule_create,
+    schedule_reschedule,
+)
+from tests.employees.factories import EmployeeFactory, TimeOffFactory
 from tests.events.factories import EventFactory, store_local
 
 pytestmark = pytest.mark.django_db
 
 WINDOW = "Fri 4 Dec \N{EN DASH} Mon 7 Dec"
+TUE = store_local(2026, 12, 15, 10, 45)
 
 
 @pytest.fixture
@@ -44,3 +58,152 @@ def test_every_page_writes_the_same_window(
     page = staff_client.get(url.format(pk=due_tuesday.pk)).content.decode()
     assert WINDOW in page
     assert "Tue 8 Dec" not in page
+
+
+# --- rescheduling a Core event: what happens to its Supervisor event, said before saving
+
+
+def flashes(response: Any) -> list[tuple[str, str]]:
+    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def scheduled_pair(
+    lead: Employee, pair: tuple[Event, Event], club_supervisor: Employee
+) -> tuple[Schedule, Schedule]:
+    core, supervisor_event = pair
+    schedule = schedule_create(event=core, employee=lead, start=TUE).schedule
+    return schedule, Schedule.objects.live().get(event=supervisor_event)
+
+
+def test_the_event_page_says_where_the_supervisor_event_moves(
+    manager: Client, scheduled_pair: tuple[Schedule, Schedule]
+) -> None:
+    core, _ = scheduled_pair
+    page = manager.get(
+        f"/events/{core.event_id}/", {"date": "2026-12-16", "slot": "11:15"}
+    ).content.decode()
+    assert "moves to Cy Super at 13:15." in page
+    assert 'name="drop_supervisor"' not in page
+
+
+def test_moving_a_core_event_where_nobody_can_supervise_needs_confirmation(
+    manager: Client, scheduled_pair: tuple[Schedule, Schedule], club_supervisor: Employee
+) -> None:
+    core, supervisor = scheduled_pair
+    TimeOffFactory.create(employee=club_supervisor, start_date=dt.date(2026, 12, 16))
+    # Before saving: the page says the Supervisor event will be unscheduled, and why.
+    page = manager.get(
+        f"/events/{core.event_id}/", {"date": "2026-12-16", "slot": "11:15"}
+    ).content.decode()
+    assert "(Cy Super) will be unscheduled:</strong> No Club Supervisor or Primary Lead" in page
+    assert "Cy Super has time off on Wed 16 Dec." in page
+    assert '<input type="checkbox" name="drop_supervisor" value="on" id="drop-supervisor">' in page
+    assert page.index('id="cascade"') < page.index("Save changes")
+
+    # Saving without the box: nothing changes, and the page says what is missing.
+    data = {"date": "2026-12-16", "time": "11:15"}
+    response = manager.post(f"/schedules/{core.pk}/reschedule/", data)
+    assert response.status_code == 400
+    refused = response.content.decode()
+    assert "Not saved: Its Supervisor event (Cy Super) would be unscheduled" in refused
+    assert "Tick this box to move the Core event and unschedule its Supervisor event" in refused
+    core.refresh_from_db()
+    supervisor.refresh_from_db()
+    assert core.start == TUE and supervisor.is_live
+
+    # Confirmed: saved, a warning (not a success), and back on the event page.
+    response = manager.post(f"/schedules/{core.pk}/reschedule/", {**data, "drop_supervisor": "on"})
+    assert (response.status_code, response["Location"]) == (302, f"/events/{core.event_id}/")
+    supervisor.refresh_from_db()
+    assert not supervisor.is_live
+    assert flashes(response) == [
+        (
+            "warning",
+            "606034-CORE-Super Pretzel: now Lena Lead Wed 16 Dec at 11:15. Its Supervisor "
+            "event was unscheduled: No Club Supervisor or Primary Lead can take the Supervisor "
+            "event at 13:15.",
+        )
+    ]
+
+
+def test_the_api_still_moves_a_core_event_and_drops_its_supervisor(
+    scheduled_pair: tuple[Schedule, Schedule], club_supervisor: Employee
+) -> None:
+    core, supervisor = scheduled_pair
+    TimeOffFactory.create(employee=club_supervisor, start_date=dt.date(2026, 12, 16))
+    with pytest.raises(SupervisorWouldBeDroppedError):
+        schedule_reschedule(
+            schedule=core,
+            start=store_local(2026, 12, 16, 11, 15),
+            allow_supervisor_drop=False,
+        )
+    supervisor.refresh_from_db()
+    assert supervisor.is_live
+    result = schedule_reschedule(schedule=core, start=store_local(2026, 12, 16, 11, 15))
+    assert result.supervisor is not None and result.supervisor.unscheduled
+
+
+# --- the date picker and times outside the window ---------------------------------------
+
+
+def test_the_date_picker_offers_the_window_only(manager: Client, due_tuesday: Event) -> None:
+    page = manager.get(f"/events/{due_tuesday.pk}/").content.decode()
+    assert re.search(
+        r'<input type="date" name="date"[^>]*min="2026-12-04"[^>]*max="2026-12-07"', page
+    )
+
+
+def test_a_time_outside_the_window_is_said_once_above_the_list(
+    manager: Client, due_tuesday: Event, lead: Employee
+) -> None:
+    EmployeeFactory.create_batch(3)
+    page = manager.get(
+        f"/events/{due_tuesday.pk}/", {"date": "2026-12-08", "slot": "10:45"}
+    ).content.decode()
+    message = "The start is outside the event&#x27;s window"
+    assert page.count(message) == 1
+    assert page.index('id="about-time"') < page.index('class="candidates"')
+    assert f"The event may start {WINDOW}." in page
+    assert "0 of 4 active employees can work then" in page
+
+
+def test_a_start_already_past_is_a_warning_said_once(manager_user: User, lead: Employee) -> None:
+    event = EventFactory.create(
+        start_datetime=store_local(2026, 12, 1), due_datetime=store_local(2026, 12, 20)
+    )
+    EmployeeFactory.create_batch(2)
+    with time_machine.travel(store_local(2026, 12, 14, 17, 45), tick=False):
+        manager = Client()
+        manager.force_login(manager_user)  # a session of that day
+        page = manager.get(
+            f"/events/{event.pk}/", {"date": "2026-12-14", "slot": "10:45"}
+        ).content.decode()
+        assert page.count("is already past") == 1
+        assert "Warning:</strong> The start (Mon 14 Dec 10:45) is already past." in page
+        response = manager.post(
+            f"/events/{event.pk}/schedule/",
+            {"date": "2026-12-14", "time": "10:45", "employee": lead.pk},
+        )
+        assert response.status_code == 400
+        assert "Not saved yet: Start already past." in response.content.decode()
+        response = manager.post(
+            f"/events/{event.pk}/schedule/",
+            {
+                "date": "2026-12-14",
+                "time": "10:45",
+                "employee": lead.pk,
+                "acknowledge": ["past_start"],
+            },
+        )
+    assert response.status_code == 302
+    assert Schedule.objects.live().get(event=event).employee == lead
+
+
+def test_unschedule_asks_for_confirmation(manager: Client, lead: Employee) -> None:
+    schedule = schedule_create(event=EventFactory.create(), employee=lead, start=TUE).schedule
+    page = manager.get(f"/events/{schedule.event_id}/").content.decode()
+    assert (
+        f'action="/schedules/{schedule.pk}/unschedule/" data-confirm="Unschedule Lena Lead '
+        f'from {schedule.event.project_name}?"' in page
+    )
