@@ -76,14 +76,6 @@ LABELS: dict[Code, str] = {
 }
 
 
-def code_label(code: str) -> str:
-    """The label of a rule code; an unknown code is shown as it is."""
-    try:
-        return Code(code).label
-    except ValueError:
-        return code
-
-
 @dataclass(frozen=True)
 class Violation:
     code: Code

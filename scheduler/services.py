@@ -92,14 +92,20 @@ def schedule_check(
     start: dt.datetime,
     context: Context = Context.MANUAL,
     ignore_schedules: Collection[int] = (),
+    new_start: bool = True,
 ) -> list[Violation]:
-    """The violations of putting `employee` on `event` at `start` (five queries)."""
+    """The violations of putting `employee` on `event` at `start` (six queries).
+
+    `new_start=False`: the start is not being chosen now (another employee for the same
+    time, a trade), so a start already past is not a warning."""
     day = local_date(start)
     snapshot = load_snapshot(
         employee_ids=[employee.pk],
         first=day - dt.timedelta(days=1),
         last=day + dt.timedelta(days=1),
     )
+    if not new_start:
+        snapshot.now = None
     return check(
         event=event_facts(event),
         employee=employee_facts(employee),
@@ -519,6 +525,7 @@ def schedule_reschedule(
             employee=new_employee,
             start=new_start,
             ignore_schedules=[schedule.pk],
+            new_start=moved,
         ),
         acknowledge,
     )
@@ -586,10 +593,18 @@ def schedule_trade(
     both = [first.pk, second.pk]
     violations = [
         *schedule_check(
-            event=first.event, employee=second.employee, start=first.start, ignore_schedules=both
+            event=first.event,
+            employee=second.employee,
+            start=first.start,
+            ignore_schedules=both,
+            new_start=False,
         ),
         *schedule_check(
-            event=second.event, employee=first.employee, start=second.start, ignore_schedules=both
+            event=second.event,
+            employee=first.employee,
+            start=second.start,
+            ignore_schedules=both,
+            new_start=False,
         ),
     ]
     warnings = _enforce(violations, acknowledge)

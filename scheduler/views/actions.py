@@ -24,8 +24,8 @@ from core.dates import format_day
 from core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from core.roles import manager_required
 from scheduler.forms import RescheduleForm, ScheduleForm, TradeForm
+from scheduler.labels import label_of
 from scheduler.models import ChangeSource, Schedule
-from scheduler.rules import code_label
 from scheduler.services import (
     SupervisorOutcome,
     schedule_create,
@@ -67,7 +67,7 @@ def _supervisor_note(outcome: SupervisorOutcome | None, *, moved: bool = False) 
 
 def _warnings_note(codes: list[str]) -> str:
     """The acknowledged warnings, by their labels (codes stay in the API)."""
-    labels = [code_label(code) for code in codes]
+    labels = [label_of(code) for code in codes]
     return f" Went ahead despite: {', '.join(labels)}." if labels else ""
 
 

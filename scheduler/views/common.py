@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.exceptions import ApplicationError
-from scheduler.rules import code_label
+from scheduler.labels import label_of
 from scheduler.services import (
     RuleViolationError,
     SupervisorWouldBeDroppedError,
@@ -32,7 +32,7 @@ class Refusal:
 
     def __post_init__(self) -> None:
         # People read labels; the codes stay in the API.
-        self.violations = [{**v, "label": code_label(v["code"])} for v in self.violations]
+        self.violations = [{**v, "label": label_of(v["code"])} for v in self.violations]
 
     @property
     def codes(self) -> list[str]:
@@ -47,7 +47,7 @@ class Refusal:
             if v["severity"] == "soft":
                 grouped.setdefault(v["code"], []).append(v["message"])
         return [
-            {"code": code, "label": code_label(code), "messages": found}
+            {"code": code, "label": label_of(code), "messages": found}
             for code, found in grouped.items()
         ]
 

@@ -15,7 +15,9 @@ from django.test import Client
 from core.dates import format_window, window_last_day
 from employees.models import Employee
 from events.models import Event
+from scheduler.labels import LABELS, label_of
 from scheduler.models import Schedule
+from scheduler.rules import Code
 from scheduler.services import (
     SupervisorWouldBeDroppedError,
     schedule_create,
@@ -207,3 +209,14 @@ def test_unschedule_asks_for_confirmation(manager: Client, lead: Employee) -> No
         f'action="/schedules/{schedule.pk}/unschedule/" data-confirm="Unschedule Lena Lead '
         f'from {schedule.event.project_name}?"' in page
     )
+
+
+# --- labels, not codes ---------------------------------------------------------------
+
+
+def test_every_rule_code_and_auto_scheduler_reason_has_a_label() -> None:
+    assert {str(c) for c in Code} <= set(LABELS)
+    assert all(label and "_" not in label for label in LABELS.values())
+    assert label_of("gave_way") == "Gave way to a more urgent event"
+    assert label_of("no_supervisor") == "Nobody to supervise"
+    assert label_of("something_new") == "Something new"
