@@ -318,20 +318,26 @@ def _load_snapshot(
     demo_staff = set(ids)
     one_day = dt.timedelta(days=1)
     window = (_midnight(today - one_day, tz), _midnight(last_day + one_day, tz))
-    for event_id, ref, employee_id, start, end, event_type in (
+    for event_id, ref, employee_id, start, end, event_type, store in (
         Schedule.objects.live()
         .filter(
             Q(employee_id__in=ids, start__range=window)
             | Q(event__project_ref_num__range=_ref_range(data.events))
         )
         .values_list(
-            "event_id", "event__project_ref_num", "employee_id", "start", "end", "event__event_type"
+            "event_id",
+            "event__project_ref_num",
+            "employee_id",
+            "start",
+            "end",
+            "event__event_type",
+            "event__store_number",
         )
     ):
         if ref in refs:
             scheduled.add(event_id)
         if employee_id in demo_staff:
-            snapshot.book(employee_id, start, end, event_type)
+            snapshot.book(employee_id, start, end, event_type, store)
 
     rows = [
         e
@@ -365,6 +371,7 @@ def _job(event: Event, supervisor: Job | None = None) -> Job:
         due=event.due_datetime,
         duration=dt.timedelta(minutes=minutes),
         supervisor=supervisor,
+        store=event.store_number,
     )
 
 
