@@ -22,3 +22,11 @@ def window(event: Any) -> str:
 def window_last_day(event: Any) -> dt.date:
     """`{{ event|window_last_day|date:"D j M" }}`: the last day a start is allowed on."""
     return dates.window_last_day(event.due_datetime)
+
+
+@register.filter
+def week_monday(day: dt.date | dt.datetime) -> dt.date:
+    """`{{ day|week_monday|date:"D j M" }}`: weeks are named by their Monday everywhere."""
+    if isinstance(day, dt.datetime):
+        day = dates.local_date(day)
+    return day - dt.timedelta(days=day.weekday())

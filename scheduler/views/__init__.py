@@ -12,6 +12,8 @@ from scheduler.views.pages import (
     day_today,
     day_view,
     event_detail,
+    month_today,
+    month_view,
     week_today,
     week_view,
 )
@@ -23,6 +25,8 @@ __all__ = [
     "day_view",
     "event_detail",
     "event_schedule",
+    "month_today",
+    "month_view",
     "schedule_reschedule_view",
     "schedule_trade_view",
     "schedule_unschedule_view",

@@ -24,6 +24,7 @@ from events.selectors import event_list
 from events.types import EventType
 from scheduler.forms import ACKNOWLEDGE_CHOICES, ChangeForm, WhenForm, slots_for, store_start
 from scheduler.models import Schedule
+from scheduler.month_selectors import month_overview
 from scheduler.pdf import day_sheet_pdf
 from scheduler.rules import Code, Violation
 from scheduler.selectors import (
@@ -92,6 +93,29 @@ def week_today(request: HttpRequest) -> HttpResponse:
         except ValueError:
             messages.error(request, f"“{raw[:20]}” is not a date; showing this week.")
     return redirect("week", day=timezone.localdate())
+
+
+@login_required
+@require_safe
+def month_today(request: HttpRequest) -> HttpResponse:
+    return redirect("month", month=timezone.localdate())
+
+
+@login_required
+@require_safe
+def month_view(request: HttpRequest, month: dt.date) -> HttpResponse:
+    overview = month_overview(month)
+    days = overview.days()
+    return render(
+        request,
+        "scheduler/month.html",
+        {
+            "month": overview,
+            "today": timezone.localdate(),
+            "total": sum(d.scheduled for d in days),
+            "due_total": sum(d.due for d in days),
+        },
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from core.dates import format_window, window_last_day
-from employees.models import Employee
+from employees.models import Employee, JobTitle
 from events.models import Event
 from scheduler.labels import LABELS, label_of
 from scheduler.models import Schedule
@@ -23,8 +23,9 @@ from scheduler.services import (
     schedule_create,
     schedule_reschedule,
 )
-from tests.employees.factories import EmployeeFactory, TimeOffFactory
+from tests.employees.factories import CompanyHolidayFactory, EmployeeFactory, TimeOffFactory
 from tests.events.factories import EventFactory, store_local
+from tests.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,76 @@ def test_every_rule_code_and_auto_scheduler_reason_has_a_label() -> None:
     assert label_of("gave_way") == "Gave way to a more urgent event"
     assert label_of("no_supervisor") == "Nobody to supervise"
     assert label_of("something_new") == "Something new"
+
+
+# --- the month page ------------------------------------------------------------------
+
+
+def test_the_month_page_counts_each_day(manager: Client, lead: Employee) -> None:
+    schedule_create(event=EventFactory.create(), employee=lead, start=TUE)
+    EventFactory.create(  # unscheduled, last day Thu 17 Dec
+        start_datetime=store_local(2026, 12, 14), due_datetime=store_local(2026, 12, 18)
+    )
+    CompanyHolidayFactory.create(
+        name="Founders' day", date=dt.date(2026, 12, 24), month=None, day=None
+    )
+    page = manager.get("/month/2026-12/").content.decode()
+    assert "<h1>December 2026</h1>" in page
+    cells = {
+        day: " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for day, cell in re.findall(
+            r'<a class="month-day-link" href="/day/(2026-12-\d\d)/">(.*?)</td>', page, flags=re.S
+        )
+    }
+    assert len(cells) == 31
+    assert cells["2026-12-15"] == "Tue 15 Dec 1 scheduled"
+    assert cells["2026-12-17"] == "Thu 17 Dec none scheduled 1 unscheduled, last day"
+    assert cells["2026-12-24"] == "Thu 24 Dec none scheduled Holiday: Founders&#x27; day"
+    assert 'href="/month/2026-11/" rel="prev"' in page
+    assert 'href="/month/2027-01/" rel="next"' in page
+
+
+def test_the_month_page_shows_warnings_and_broken_rules(manager: Client, lead: Employee) -> None:
+    club = EmployeeFactory.create(name="Cy Super", job_title=JobTitle.CLUB_SUPERVISOR)
+    schedule_create(
+        event=EventFactory.create(), employee=club, start=TUE, acknowledge=["supervisor_on_core"]
+    )
+    done = schedule_create(
+        event=EventFactory.create(), employee=lead, start=TUE + dt.timedelta(days=1)
+    ).schedule
+    TimeOffFactory.create(employee=lead, start_date=dt.date(2026, 12, 16))  # after the fact
+    page = manager.get("/month/2026-12/").content.decode()
+    assert "<strong>1</strong> with warnings" in page
+    assert "<strong>1</strong> breaks a rule" in page
+    assert done.is_live
+
+
+def test_a_bad_month_is_not_found(manager: Client) -> None:
+    assert manager.get("/month/2026-13/").status_code == 404
+    assert manager.get("/month/").status_code == 302
+
+
+def test_the_month_page_runs_constant_queries(manager: Client, lead: Employee) -> None:
+    def grow() -> None:
+        for i in range(5):
+            person = EmployeeFactory.create()
+            schedule_create(
+                event=EventFactory.create(), employee=person, start=TUE + dt.timedelta(days=i % 3)
+            )
+            EventFactory.create()
+
+    grow()
+    # session and user (3 with the page's permission check), schedules, Primary Leads (2),
+    # holidays (snapshot), time off, unavailable dates, bookings, unscheduled events,
+    # holidays (grid)
+    assert_constant_queries(lambda: manager.get("/month/2026-12/"), grow, expected=13)
+
+
+def test_weeks_are_named_by_their_monday_everywhere(manager: Client, due_tuesday: Event) -> None:
+    # The event page opens on Fri 4 Dec: its week began on Monday 30 November.
+    event_page = manager.get(f"/events/{due_tuesday.pk}/", {"date": "2026-12-04"})
+    assert "Week of Mon 30 Nov</a>" in event_page.content.decode()
+    week = manager.get("/week/2026-12-04/").content.decode()
+    assert "<h1>Week of Mon 30 Nov</h1>" in week
+    day = manager.get("/day/2026-12-04/").content.decode()
+    assert "Week of Mon 30 Nov</a>" in day

@@ -297,7 +297,8 @@ def test_week_shows_seven_days_with_counts_and_links(
     # Unscheduled, last possible day Friday the 18th (due at midnight into Saturday).
     EventFactory.create(due_datetime=store_local(2026, 12, 19))
     page = text(manager.get("/week/2026-12-16/"))
-    assert "Week of 14 December \N{EN DASH} 20 December 2026" in page
+    assert "<h1>Week of Mon 14 Dec</h1>" in page
+    assert "Mon 14 Dec \N{EN DASH} Sun 20 Dec 2026" in page
     days = re.findall(r'<h2 id="wd-([\d-]+)"><a href="(/day/[\d-]+/)">', page)
     assert [d for d, _ in days] == [f"2026-12-{d}" for d in range(14, 21)]
     assert all(href == f"/day/{d}/" for d, href in days)
@@ -760,8 +761,9 @@ def rotation(lead: Employee) -> None:
     ("url", "expected"),
     [
         ("/day/2026-12-15/", 15),
-        ("/week/2026-12-15/", 5),
-        ("/day/2026-12-15/print/", 6),
+        # + the permission check (2) of the navigation's manager links
+        ("/week/2026-12-15/", 7),
+        ("/day/2026-12-15/print/", 8),
         ("/day/2026-12-15/print.pdf", 6),
     ],
 )
