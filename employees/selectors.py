@@ -85,3 +85,12 @@ def employee_schedules_on_days(
         .select_related("event")
         .order_by("start", "id")
     )
+
+
+def search_employees(query: str, *, limit: int = 25) -> list[Employee]:
+    """Employees whose name contains `query` (one query); active first, then by name."""
+    return list(
+        Employee.objects.filter(name__icontains=query.strip()).order_by("-is_active", "name", "pk")[
+            :limit
+        ]
+    )

@@ -293,3 +293,22 @@ def day_flags(*, first: dt.date, last: dt.date) -> list[DayFlags]:
         day = event.live_day or local_date(event.due_datetime)
         flags[day].orphan_supervisors.append(event)
     return list(flags.values())
+
+
+# --- the search box in the navigation -------------------------------------------------
+
+SEARCH_LIMIT = 25
+
+
+def search_events(query: str, *, limit: int = SEARCH_LIMIT) -> list[Event]:
+    """Events by reference number (exact), by 6-digit event number, or by name (one
+    query); most recently due first."""
+    query = query.strip()
+    match = Q(project_name__icontains=query)
+    if query.isdigit() and len(query) <= 10:
+        match |= Q(project_ref_num=int(query)) | Q(event_number=query)
+    return list(
+        Event.objects.filter(match)
+        .select_related("core_event")
+        .order_by("-due_datetime", "-pk")[:limit]
+    )
