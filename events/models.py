@@ -234,6 +234,7 @@ class PendingPush(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = "pending push"
+        verbose_name_plural = "pending pushes"
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="push_due_idx")]
         constraints = [
             models.CheckConstraint(
