@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0003_sync_runs_and_push_outbox'),
+        ("events", "0003_sync_runs_and_push_outbox"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='pendingpush',
-            options={'ordering': ['id'], 'verbose_name': 'pending push', 'verbose_name_plural': 'pending pushes'},
+            name="pendingpush",
+            options={
+                "ordering": ["id"],
+                "verbose_name": "pending push",
+                "verbose_name_plural": "pending pushes",
+            },
         ),
     ]
