@@ -9,4 +9,15 @@
       event.preventDefault();
     }
   });
+  // Tables become stacked cards on phones (CSS); each cell is labelled with its column.
+  document.querySelectorAll("table.table, #result_list").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        if (heads[i] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", heads[i]); }
+      });
+    });
+  });
 })();
