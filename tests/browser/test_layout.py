@@ -17,9 +17,11 @@ OVERFLOW = """() => {
   if (root.scrollWidth > root.clientWidth) {
     found.push(`the page is ${root.scrollWidth}px wide in ${root.clientWidth}px`);
   }
-  document.querySelectorAll('.table-wrap, [role="region"], table, #changelist .results').forEach((el) => {
+  const boxes = '.table-wrap, [role="region"], table, #changelist .results';
+  document.querySelectorAll(boxes).forEach((el) => {
     if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') {
-      found.push(`${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}px in ${el.clientWidth}px`);
+      const name = `${el.tagName.toLowerCase()}.${el.className}`;
+      found.push(`${name} ${el.scrollWidth}px in ${el.clientWidth}px`);
     }
   });
   return found;
