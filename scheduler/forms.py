@@ -26,10 +26,22 @@ class DateInput(forms.DateInput):
 
 
 class TimeInput(forms.TimeInput):
-    input_type = "time"
+    """A start time on the store's 24-hour clock. Not `type="time"`: browsers show that
+    with the reader's locale, on a 12-hour clock in the US."""
+
+    input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%H:%M")
+        defaults = {
+            "inputmode": "numeric",
+            "pattern": "([01][0-9]|2[0-3]):[0-5][0-9]",
+            "placeholder": "HH:MM",
+            "title": "24-hour time, HH:MM",
+            "size": "5",
+            "maxlength": "5",
+            "autocomplete": "off",
+        }
+        super().__init__({**defaults, **(attrs or {})}, format="%H:%M")
 
 
 def store_start(day: dt.date, time: dt.time) -> dt.datetime:

@@ -294,3 +294,18 @@ def test_weeks_are_named_by_their_monday_everywhere(manager: Client, due_tuesday
     assert "<h1>Week of Mon 30 Nov</h1>" in week
     day = manager.get("/day/2026-12-04/").content.decode()
     assert "Week of Mon 30 Nov</a>" in day
+
+
+def test_time_fields_use_the_24_hour_clock(manager: Client) -> None:
+    event = EventFactory.create(event_type="freeosk", estimated_minutes=30)
+    page = manager.get(f"/events/{event.pk}/").content.decode()
+    assert 'type="time"' not in page
+    assert re.search(
+        r'<input type="text" name="time"[^>]*pattern="\(\[01\]\[0-9\]\|2\[0-3\]\):\[0-5\]\[0-9\]"',
+        page,
+    )
+    # 24-hour input is understood; a 12-hour one is refused on the form
+    response = manager.get(
+        f"/events/{event.pk}/", {"date": "2026-12-15", "slot": "10:00", "time": "18:30"}
+    )
+    assert "Employee on Tue 15 Dec 2026 at 18:30" in response.content.decode()
