@@ -7,9 +7,8 @@ from django.contrib.admin.options import InlineModelAdmin
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
-from core.dates import format_window
+from core.dates import format_moment, format_window
 from events.models import Event, PendingPush, PushState, SyncRun
 from events.services import event_save
 from events.types import EventType, detect_event_type
@@ -215,7 +214,7 @@ class EventAdmin(admin.ModelAdmin):
         if not live:
             return "—"
         schedule = live[0]
-        return f"{schedule.employee.name}, {timezone.localtime(schedule.start):%a %m/%d %H:%M}"
+        return f"{schedule.employee.name}, {format_moment(schedule.start)}"
 
 
 # --- planning-system sync (issue 9): runs and the push outbox, read-only -----------------

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from core.dates import days_range, iso_local, local_date, window_last_day
+from core.dates import days_range, format_day, iso_local, local_date, window_last_day
 from employees.models import CompanyHoliday, Employee, RotationKind
 from events.models import Event
 from events.types import EventType, default_start_time
@@ -294,9 +294,9 @@ def _absences(employees: list[Employee], day: dt.date, snapshot: Snapshot) -> li
         for first, last, reason in snapshot.time_off.get(employee.pk, ()):
             if first <= day <= last:
                 span = (
-                    f"{first:%b %-d}"
+                    format_day(first)
                     if first == last
-                    else f"{first:%b %-d} \N{EN DASH} {last:%b %-d}"
+                    else f"{format_day(first)} \N{EN DASH} {format_day(last)}"
                 )
                 reasons.append(("Time off", f"{reason} ({span})" if reason else span))
                 break

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.dates import format_moment
 from core.roles import is_manager
 from events.models import Event
 from events.planning.selectors import push_state_of
@@ -158,7 +159,7 @@ def _side(side: dict[str, Any] | None) -> str:
         end = timezone.localtime(dt.datetime.fromisoformat(side["end"]))
     except (KeyError, TypeError, ValueError):
         return str(side.get("employee_name", ""))
-    return f"{side.get('employee_name', '?')}, {start:%a %b %-d %H:%M}\N{EN DASH}{end:%H:%M}"
+    return f"{side.get('employee_name', '?')}, {format_moment(start)}\N{EN DASH}{end:%H:%M}"
 
 
 def _history(event: Event) -> list[dict[str, Any]]:

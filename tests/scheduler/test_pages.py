@@ -401,7 +401,7 @@ def test_scheduling_from_the_event_page_cascades_and_redirects(
     assert "Reschedule or change employee" in page
     assert f'action="/schedules/{schedule.pk}/reschedule/#schedule"' in page
     assert re.search(r"<td>Scheduled</td>\s*<td>manager<small", page)
-    assert "Lena Lead, Tue Dec 15 10:45\N{EN DASH}17:15" in page
+    assert "Lena Lead, Tue 15 Dec 10:45\N{EN DASH}17:15" in page
 
 
 def test_flash_says_why_the_supervisor_event_was_not_scheduled(
