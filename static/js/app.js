@@ -1,10 +1,16 @@
 // Behaviour shared by every page, kept out of the templates (Content-Security-Policy).
 (function () {
   "use strict";
-  // A form with data-confirm asks before it is sent (Unschedule, …).
+  // A form with data-confirm asks before it is sent; so does every Unschedule form
+  // (the day page's row actions too).
+  var UNSCHEDULE = /\/schedules\/\d+\/unschedule\/$/;
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (!form || !form.getAttribute) { return; }
+    var question = form.getAttribute("data-confirm");
+    if (!question && UNSCHEDULE.test(form.getAttribute("action") || "")) {
+      question = "Unschedule this event? A Core event's Supervisor event is unscheduled too.";
+    }
     if (question && !window.confirm(question)) {
       event.preventDefault();
     }
