@@ -107,7 +107,9 @@ def test_filters_narrow_the_proposals(
 
 
 def test_filter_by_employee(manager: Client, run: AutoRun) -> None:
-    ann = run.proposals.exclude(employee=None).first().employee  # type: ignore[union-attr]
+    proposal = run.proposals.exclude(employee=None).select_related("employee").first()
+    assert proposal is not None and proposal.employee is not None
+    ann = proposal.employee
     page = manager.get(f"/auto/{run.pk}/", {"employee": ann.pk}).content.decode()
     names = re.findall(r'<td data-label="Employee">([^<]+)<', page)
     assert names and set(names) == {ann.name}
