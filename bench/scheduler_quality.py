@@ -173,6 +173,7 @@ def generate(size: Size, seed: int) -> Any:
             "juicer": rng_day.choice(by_title[JobTitle.JUICER_BARISTA]),
             "primary_lead": rng_day.choice(by_title[JobTitle.LEAD_EVENT_SPECIALIST]),
         }
+        snapshot.primary_leads[day] = rotations[day]["primary_lead"]
     type_weights = size.weights or TYPE_WEIGHTS
     kinds = list(type_weights)
     weights = [type_weights[k] for k in kinds]
@@ -240,6 +241,7 @@ def fresh_snapshot(problem: Any) -> Any:
         time_off={k: list(v) for k, v in s.time_off.items()},
         unavailable={k: dict(v) for k, v in s.unavailable.items()},
         bookings={k: [b for b in v if b.schedule_id > 0] for k, v in s.bookings.items()},
+        primary_leads=dict(s.primary_leads),
     )
 
 
@@ -302,6 +304,7 @@ def optimum(
         holiday_dates=problem.snapshot.holiday_dates,
         time_off=problem.snapshot.time_off,
         unavailable=problem.snapshot.unavailable,
+        primary_leads=problem.snapshot.primary_leads,
     )
     slots = auto.auto_slots()
     offset = problem.supervisor_offset

@@ -81,3 +81,36 @@ def validate_day(value: dt.date) -> None:
         day = value
     if not in_range(day):
         raise ValidationError(OUT_OF_RANGE_MESSAGE, code="out_of_range")
+
+
+# --- how dates and windows are written for people (pages, messages, PDFs, the admin) ---
+
+DAY_FORMAT = "%a %-d %b"  # Fri 4 Dec
+TIME_FORMAT = "%H:%M"  # the store's 24-hour clock
+
+
+def window_last_day(due: dt.datetime) -> dt.date:
+    """The last store-local day a start is allowed on: the due time is exclusive, so an
+    event due Tue 8 Dec 00:00 must start on Mon 7 Dec at the latest."""
+    return local_date(due - dt.timedelta(microseconds=1))
+
+
+def format_day(day: dt.date) -> str:
+    """`Fri 4 Dec`; the year too when it is not the current one (`Fri 1 Jan 2027`)."""
+    text = day.strftime(DAY_FORMAT)
+    return text if day.year == timezone.localdate().year else f"{text} {day.year}"
+
+
+def format_moment(moment: dt.datetime) -> str:
+    """`Fri 4 Dec 10:45` in store time."""
+    local = timezone.localtime(moment)
+    return f"{format_day(local.date())} {local:{TIME_FORMAT}}"
+
+
+def format_window(start: dt.datetime, due: dt.datetime) -> str:
+    """An event's window as the days a start is allowed on: `Fri 4 Dec to Mon 7 Dec` (en dash)
+    (one day: `Fri 4 Dec`). Every page, print sheet, PDF and the admin use this."""
+    first, last = local_date(start), window_last_day(due)
+    if last <= first:
+        return format_day(first)
+    return f"{format_day(first)} \N{EN DASH} {format_day(last)}"

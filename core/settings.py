@@ -49,7 +49,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.SchedulerAdminConfig",  # django.contrib.admin with a "System" section
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.messages",

@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.health import HealthView, liveness
-from core.views import api_not_found
+from core.views import api_not_found, favicon
 
 admin.site.site_header = "Event Scheduler admin"
 admin.site.site_title = "Event Scheduler admin"
@@ -11,6 +11,7 @@ admin.site.index_title = "Data"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
     # Manager pages. Until the dashboard exists, the start page is the unscheduled list.
     path("", include("attendance.urls")),
     path("", include("events.urls")),

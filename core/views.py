@@ -1,11 +1,13 @@
-"""Error pages and their API twins, wired as Django's handler400/403/404/500."""
+"""Error pages and their API twins, wired as Django's handler400/403/404/500; the icon."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
+from django.views.decorators.http import require_safe
 
 from core.exceptions import ApplicationError, NotFoundError
 from core.middleware import is_api_request
@@ -85,3 +87,10 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
     of this 404 problem.
     """
     raise NotFoundError("There is no API endpoint at this address.")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """`/favicon.ico`, asked for by browsers on pages without a link to an icon (the admin,
+    the API docs): the app's icon, so no page load logs a 404."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -20,6 +20,7 @@ from demo.data import rng_for
 from employees.models import JobTitle, RotationKind
 from events.types import EventType, core_slots, default_start_time, supervisor_offset
 from scheduler.roles import JUICER_TYPES, may_work
+from scheduler.rules import PROXIMITY
 
 # The manager has scheduled most of next week, some of the week after, little beyond.
 _CHANCE_BY_WEEK = (0.7, 0.45, 0.2, 0.1)
@@ -58,6 +59,7 @@ class Job:
     due: dt.datetime
     duration: dt.timedelta
     supervisor: Job | None = None
+    store: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Booking:
     end: dt.datetime
     event_type: str
     day: dt.date
+    store: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,28 @@ class Snapshot:
     rotation_exceptions: dict[tuple[dt.date, str], int]  # (date, kind) -> employee id
     bookings: dict[int, list[Booking]] = field(default_factory=lambda: defaultdict(list))
 
-    def book(self, employee_id: int, start: dt.datetime, end: dt.datetime, event_type: str) -> None:
+    def book(
+        self,
+        employee_id: int,
+        start: dt.datetime,
+        end: dt.datetime,
+        event_type: str,
+        store: str = "",
+    ) -> None:
         day = start.astimezone(self.tz).date()
-        self.bookings[employee_id].append(Booking(start, end, event_type, day))
+        self.bookings[employee_id].append(Booking(start, end, event_type, day, store))
+
+    def near(self, staff: Staff, job: Job, start: dt.datetime) -> bool:
+        """Whether `staff` has another event within 2 hours (the `proximity` warning;
+        never between Supervisor check-ins in one store)."""
+        end = start + job.duration
+        for b in self.bookings.get(staff.id, ()):
+            if b.event_type == job.event_type == EventType.SUPERVISOR and b.store == job.store:
+                continue
+            gap = b.start - end if b.start >= end else start - b.end
+            if gap < PROXIMITY:
+                return True
+        return False
 
     def on_duty(self, day: dt.date, kind: str) -> int | None:
         return self.rotation_exceptions.get((day, kind), self.rotation.get((day.weekday(), kind)))
@@ -231,12 +253,17 @@ def _with_supervisor(
         key=lambda s: len(snapshot.bookings.get(s.id, ())),
     )
     primary = snapshot.on_duty(day, RotationKind.PRIMARY_LEAD)
+    # Only the day's Primary Lead may stand in for a Club Supervisor (role_not_allowed).
     leads = [staff_by_id[primary]] if primary in staff_by_id else []
-    leads += [s for s in snapshot.staff if s.job_title == JobTitle.LEAD_EVENT_SPECIALIST]
-    for staff in supervisors + leads:
+    # Those who would get no proximity warning first: a check-in in the other store
+    # within 2 hours is a warning a manager would have to read.
+    people = sorted(supervisors + leads, key=lambda s: snapshot.near(s, supervisor_job, sup_start))
+    for staff in people:
         if snapshot.fits(staff, supervisor_job, sup_start):
             sup_end = sup_start + supervisor_job.duration
-            snapshot.book(staff.id, sup_start, sup_end, supervisor_job.event_type)
+            snapshot.book(
+                staff.id, sup_start, sup_end, supervisor_job.event_type, supervisor_job.store
+            )
             return [core_placement, Placement(supervisor_job.id, staff.id, sup_start, sup_end)]
     snapshot.bookings[doer.id].pop()
     return []

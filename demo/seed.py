@@ -210,7 +210,19 @@ def _create_rotations(
     report.tallies["Rotations"] = Tally(len(new), len(data.rotations) - len(new))
 
     have_exc = set(RotationException.objects.filter(date__gte=today).values_list("date", "kind"))
-    new_exc = [x for x in data.rotation_exceptions if (x.date, x.kind) not in have_exc]
+    # A later run never changes who was on duty on a day already planned: its Supervisor
+    # events went to that day's Primary Lead.
+    planned = set(
+        Schedule.objects.live()
+        .filter(work_date__gte=today)
+        .values_list("work_date", flat=True)
+        .distinct()
+    )
+    new_exc = [
+        x
+        for x in data.rotation_exceptions
+        if (x.date, x.kind) not in have_exc and x.date not in planned
+    ]
     RotationException.objects.bulk_create(
         RotationException(
             date=x.date, kind=x.kind, employee_id=staff_ids[x.external_id], reason=x.reason
@@ -306,20 +318,26 @@ def _load_snapshot(
     demo_staff = set(ids)
     one_day = dt.timedelta(days=1)
     window = (_midnight(today - one_day, tz), _midnight(last_day + one_day, tz))
-    for event_id, ref, employee_id, start, end, event_type in (
+    for event_id, ref, employee_id, start, end, event_type, store in (
         Schedule.objects.live()
         .filter(
             Q(employee_id__in=ids, start__range=window)
             | Q(event__project_ref_num__range=_ref_range(data.events))
         )
         .values_list(
-            "event_id", "event__project_ref_num", "employee_id", "start", "end", "event__event_type"
+            "event_id",
+            "event__project_ref_num",
+            "employee_id",
+            "start",
+            "end",
+            "event__event_type",
+            "event__store_number",
         )
     ):
         if ref in refs:
             scheduled.add(event_id)
         if employee_id in demo_staff:
-            snapshot.book(employee_id, start, end, event_type)
+            snapshot.book(employee_id, start, end, event_type, store)
 
     rows = [
         e
@@ -353,6 +371,7 @@ def _job(event: Event, supervisor: Job | None = None) -> Job:
         due=event.due_datetime,
         duration=dt.timedelta(minutes=minutes),
         supervisor=supervisor,
+        store=event.store_number,
     )
 
 

@@ -57,3 +57,12 @@ def employee_detail(*, pk: int, today: dt.date) -> Employee:
     if employee is None:
         raise NotFoundError("No such employee.")
     return employee
+
+
+def search_employees(query: str, *, limit: int = 25) -> list[Employee]:
+    """Employees whose name contains `query` (one query); active first, then by name."""
+    return list(
+        Employee.objects.filter(name__icontains=query.strip()).order_by("-is_active", "name", "pk")[
+            :limit
+        ]
+    )

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from core.dates import days_range, iso_local, local_date
+from core.dates import days_range, iso_local, local_date, window_last_day
 from events.live_schedules import live_schedules
 from events.models import Event, EventCondition
 from events.querysets import EventQuerySet
@@ -171,20 +171,21 @@ class UrgentEvent:
 
     @property
     def due_text(self) -> str:
+        """Counted to the last day a start is allowed on (the due time is exclusive)."""
         if self.due_in_days < 0:
             return "Past due"
         if self.due_in_days == 0:
-            return "Due today"
+            return "Last day today"
         if self.due_in_days == 1:
-            return "Due tomorrow"
-        return f"Due in {self.due_in_days} days"
+            return "Last day tomorrow"
+        return f"Last day in {self.due_in_days} days"
 
 
 def with_urgency(events: Iterable[Event], *, today: dt.date) -> list[UrgentEvent]:
-    """Each event with its due day and how many days away that is (no queries)."""
+    """Each event with its last day and how many days away that is (no queries)."""
     rows = []
     for event in events:
-        due_day = local_date(event.due_datetime)
+        due_day = window_last_day(event.due_datetime)
         rows.append(UrgentEvent(event, due_day, (due_day - today).days))
     return rows
 
@@ -292,3 +293,22 @@ def day_flags(*, first: dt.date, last: dt.date) -> list[DayFlags]:
         day = event.live_day or local_date(event.due_datetime)
         flags[day].orphan_supervisors.append(event)
     return list(flags.values())
+
+
+# --- the search box in the navigation -------------------------------------------------
+
+SEARCH_LIMIT = 25
+
+
+def search_events(query: str, *, limit: int = SEARCH_LIMIT) -> list[Event]:
+    """Events by reference number (exact), by 6-digit event number, or by name (one
+    query); most recently due first."""
+    query = query.strip()
+    match = Q(project_name__icontains=query)
+    if query.isdigit() and len(query) <= 10:
+        match |= Q(project_ref_num=int(query)) | Q(event_number=query)
+    return list(
+        Event.objects.filter(match)
+        .select_related("core_event")
+        .order_by("-due_datetime", "-pk")[:limit]
+    )

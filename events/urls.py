@@ -7,4 +7,5 @@ from events import views
 urlpatterns = [
     path("", views.dashboard, name="home"),
     path("events/", views.event_list, name="event-list"),
+    path("search/", views.search, name="search"),
 ]

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_safe
 
 from core.panels import panels
 from core.roles import is_manager
+from employees.selectors import search_employees
 from events.forms import UnscheduledEventFilter
 from events.selectors import (
     DUE_SOON_DAYS,
     day_flags,
+    search_events,
     unscheduled_counts,
     unscheduled_open,
     with_urgency,
@@ -81,4 +83,27 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "can_manage": is_manager(request.user),
         },
         status=200 if valid else 400,
+    )
+
+
+SEARCH_MIN_CHARS = 2
+
+
+@login_required
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """The navigation's search box: events by reference number or name, employees by
+    name; one query each."""
+    query = request.GET.get("q", "").strip()[:100]
+    searched = len(query) >= SEARCH_MIN_CHARS
+    return render(
+        request,
+        "events/search.html",
+        {
+            "query": query,
+            "searched": searched,
+            "min_chars": SEARCH_MIN_CHARS,
+            "events": search_events(query) if searched else [],
+            "employees": search_employees(query) if searched else [],
+        },
     )

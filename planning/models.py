@@ -96,6 +96,7 @@ class PendingPush(models.Model):
         db_table = "events_pendingpush"  # the table it had in the events app
         ordering = ["id"]
         verbose_name = "pending push"
+        verbose_name_plural = "pending pushes"
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="push_due_idx")]
         constraints = [
             models.CheckConstraint(

@@ -36,7 +36,8 @@ class DateInput(forms.DateInput):
 class CsvUploadForm(forms.Form):
     file = forms.FileField(
         label="Planning-system CSV export",
-        help_text="Columns: Project Name, Project Reference Number, … (SPEC §6).",
+        help_text="The CSV file the planning system exports (Project Name, Project Reference "
+        "Number, …; see docs/planning-system.md).",
     )
 
     def clean_file(self) -> bytes:

@@ -77,9 +77,9 @@ class ScheduleAdminForm(forms.ModelForm):
         )
         for violation in violations:
             if violation.is_hard:
-                self.add_error(None, f"{violation.message} ({violation.code})")
+                self.add_error(None, f"{violation.code.label}: {violation.message}")
             elif not cleaned_data.get("acknowledge_warnings"):
-                self.add_error(None, f"Warning: {violation.message} ({violation.code})")
+                self.add_error(None, f"Warning, {violation.code.label}: {violation.message}")
         self.warning_codes = [str(v.code) for v in violations if not v.is_hard]
         return cleaned_data
 

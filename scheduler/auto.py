@@ -232,6 +232,8 @@ class _Solver:
                 recurring_holidays=s.recurring_holidays,
                 time_off=s.time_off,
                 unavailable=s.unavailable,
+                primary_leads=s.primary_leads,
+                now=s.now,
             )
             near = {day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)}
             for employee_id, bookings in s.bookings.items():
@@ -313,10 +315,8 @@ class _Solver:
             return found
         primary_lead = [e for e in (*leads, *supervisors) if e.id == primary]
         if event_type == EventType.SUPERVISOR:
-            found = [self.by_load(supervisors), [e for e in primary_lead if e not in supervisors]]
-            if not paired:
-                found.append(self.by_load(e for e in leads if e.id != primary))
-            return found
+            # Other Leads may not work Supervisor events (role_not_allowed).
+            return [self.by_load(supervisors), [e for e in primary_lead if e not in supervisors]]
         return [
             primary_lead,
             self.by_load(e for e in leads if e.id != primary),
@@ -336,6 +336,7 @@ class _Solver:
             facts.event_type,
             placement.start,
             placement.end,
+            facts.store_number,
         )
         self.snapshot.add_booking(placement.employee_id, booking)
         for snapshot in self._near(booking):
@@ -829,7 +830,8 @@ def solve(problem: Problem, progress: Callable[[int, int], None] | None = None) 
     for p in best.placements.values():
         f = facts[p.event_id]
         problem.snapshot.add_booking(
-            p.employee_id, Booking(-p.event_id, f.id, f.name, f.event_type, p.start, p.end)
+            p.employee_id,
+            Booking(-p.event_id, f.id, f.name, f.event_type, p.start, p.end, f.store_number),
         )
     return best
 
@@ -848,6 +850,8 @@ def _copy(snapshot: Snapshot) -> Snapshot:
         time_off=snapshot.time_off,
         unavailable=snapshot.unavailable,
         bookings={k: list(v) for k, v in snapshot.bookings.items()},
+        primary_leads=snapshot.primary_leads,
+        now=snapshot.now,
     )
 
 

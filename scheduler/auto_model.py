@@ -114,6 +114,8 @@ def build(problem: auto.Problem, live: Snapshot) -> Model:
                 recurring_holidays=live.recurring_holidays,
                 time_off=live.time_off,
                 unavailable=live.unavailable,
+                primary_leads=live.primary_leads,
+                now=live.now,
                 bookings={
                     k: mine
                     for k, v in live.bookings.items()

@@ -356,6 +356,8 @@ def _final_warnings(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> b
                 recurring_holidays=live.recurring_holidays,
                 time_off=live.time_off,
                 unavailable=live.unavailable,
+                primary_leads=live.primary_leads,
+                now=live.now,
                 bookings=dict(near),
             )
         violations = check(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.dates import local_date
+from core.dates import local_date, window_last_day
 from employees.models import Employee
 from scheduler.models import AutoProposal, AutoRun, ProposalStatus, Schedule
 from scheduler.selectors import schedules_in_days
@@ -24,6 +24,39 @@ class ReviewDay:
     day: dt.date
     proposals: list[AutoProposal] = field(default_factory=list)
     live: list[Schedule] = field(default_factory=list)
+    left_out: int = 0  # events left out whose last day this is
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.proposals if p.warnings)
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """What the review page shows: every filter narrows the proposals listed."""
+
+    day: dt.date | None = None
+    event_type: str = ""
+    employee_id: int | None = None
+    with_warnings: bool = False
+    left_out: bool = False  # only the events that could not be placed
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.day or self.event_type or self.employee_id or self.with_warnings or self.left_out
+        )
+
+    def keeps(self, p: AutoProposal) -> bool:
+        if self.left_out:
+            return False
+        if self.day is not None and p.start is not None and local_date(p.start) != self.day:
+            return False
+        if self.event_type and p.event.event_type != self.event_type:
+            return False
+        if self.employee_id is not None and p.employee_id != self.employee_id:
+            return False
+        return not (self.with_warnings and not p.warnings)
 
 
 @dataclass
@@ -33,15 +66,23 @@ class Review:
     unplaced: list[AutoProposal]
     decided: list[AutoProposal]
     employees: list[Employee]
+    filters: ReviewFilters = field(default_factory=ReviewFilters)
+    all_days: list[dt.date] = field(default_factory=list)  # every day with proposals
+    open_total: int = 0  # open proposals of the whole run, whatever the filters
 
     @property
     def open_count(self) -> int:
         return sum(1 for d in self.days for p in d.proposals if p.status == ProposalStatus.PROPOSED)
 
+    @property
+    def shown(self) -> int:
+        return sum(len(d.proposals) for d in self.days)
 
-def auto_run_review(run: AutoRun) -> Review:
+
+def auto_run_review(run: AutoRun, filters: ReviewFilters | None = None) -> Review:
     """The run's proposals grouped by store-local day, each day with its live schedules
-    (three queries)."""
+    and a summary (placed, left out, warnings), narrowed by `filters` (three queries)."""
+    filters = filters or ReviewFilters()
     proposals = list(
         AutoProposal.objects.filter(run=run)
         .select_related("event", "employee", "with_core")
@@ -50,14 +91,24 @@ def auto_run_review(run: AutoRun) -> Review:
     days: dict[dt.date, ReviewDay] = {}
     unplaced: list[AutoProposal] = []
     decided: list[AutoProposal] = []
+    all_days: set[dt.date] = set()
+    open_total = 0
     for p in proposals:
         if p.status == ProposalStatus.UNPLACED or p.start is None:
             unplaced.append(p)
             continue
+        day = local_date(p.start)
+        all_days.add(day)
+        open_total += p.status == ProposalStatus.PROPOSED
+        if not filters.keeps(p):
+            continue
         if p.status in (ProposalStatus.APPLIED, ProposalStatus.REFUSED):
             decided.append(p)
-        day = local_date(p.start)
         days.setdefault(day, ReviewDay(day)).proposals.append(p)
+    for p in unplaced:
+        found = days.get(window_last_day(p.event.due_datetime))
+        if found is not None:
+            found.left_out += 1
     if days:
         for s in schedules_in_days(min(days), max(days)):
             found = days.get(timezone.localtime(s.start).date())
@@ -70,4 +121,7 @@ def auto_run_review(run: AutoRun) -> Review:
         unplaced=unplaced,
         decided=decided,
         employees=employees,
+        filters=filters,
+        all_days=sorted(all_days),
+        open_total=open_total,
     )

@@ -351,7 +351,13 @@ def _run_snapshot(
         snapshot.add_booking(
             p.employee_id,
             Booking(
-                -p.event_id, p.event_id, p.event.project_name, p.event.event_type, p.start, p.end
+                -p.event_id,
+                p.event_id,
+                p.event.project_name,
+                p.event.event_type,
+                p.start,
+                p.end,
+                p.event.store_number,
             ),
         )
     return snapshot
@@ -414,6 +420,7 @@ def proposal_update(
             proposal.event.event_type,
             proposal.start,
             proposal.end,
+            proposal.event.store_number,
         ),
     )
     people = Employee.objects.in_bulk([s.employee_id for s in supervisors if s.employee_id])

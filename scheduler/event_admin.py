@@ -10,8 +10,8 @@ from django.contrib.admin.options import InlineModelAdmin
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
+from core.dates import format_moment, format_window
 from events.models import Event
 from events.services import event_save
 from events.types import EventType, detect_event_type
@@ -24,12 +24,6 @@ def format_duration(duration: dt.timedelta) -> str:
     if hours and minutes:
         return f"{hours} h {minutes} min"
     return f"{hours} h" if hours else f"{minutes} min"
-
-
-def format_window(start: dt.datetime, due: dt.datetime) -> str:
-    """An event window in store-local time: `Mon 12/14 00:00 → Sat 12/19 00:00`."""
-    start, due = timezone.localtime(start), timezone.localtime(due)
-    return f"{start:%a %m/%d %H:%M} → {due:%a %m/%d %H:%M}"
 
 
 class ScheduledFilter(admin.SimpleListFilter):
@@ -198,7 +192,7 @@ class EventAdmin(admin.ModelAdmin):
     def store(self, obj: Event) -> str:
         return f"{obj.store_number} {obj.store_name}".strip()
 
-    @admin.display(description="window (store time)", ordering="start_datetime")
+    @admin.display(description="may start", ordering="start_datetime")
     def window(self, obj: Event) -> str:
         return format_window(obj.start_datetime, obj.due_datetime)
 
@@ -223,4 +217,4 @@ class EventAdmin(admin.ModelAdmin):
         if not live:
             return "—"
         schedule = live[0]
-        return f"{schedule.employee.name}, {timezone.localtime(schedule.start):%a %m/%d %H:%M}"
+        return f"{schedule.employee.name}, {format_moment(schedule.start)}"

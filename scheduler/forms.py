@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from core.dates import local_date, window_last_day
 from core.fields import MAX_ID, DayFormField
 from employees.models import Employee
 from events.models import Event
@@ -15,7 +16,7 @@ from events.types import EventType, core_slots, default_start_time
 from scheduler.models import Schedule
 from scheduler.rules import Code
 
-ACKNOWLEDGE_CHOICES = [(code.value, code.value) for code in Code]
+ACKNOWLEDGE_CHOICES = [(code.value, code.label) for code in Code]
 
 
 class DateInput(forms.DateInput):
@@ -26,10 +27,22 @@ class DateInput(forms.DateInput):
 
 
 class TimeInput(forms.TimeInput):
-    input_type = "time"
+    """A start time on the store's 24-hour clock. Not `type="time"`: browsers show that
+    with the reader's locale, on a 12-hour clock in the US."""
+
+    input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%H:%M")
+        defaults = {
+            "inputmode": "numeric",
+            "pattern": "([01][0-9]|2[0-3]):[0-5][0-9]",
+            "placeholder": "HH:MM",
+            "title": "24-hour time, HH:MM",
+            "size": "5",
+            "maxlength": "5",
+            "autocomplete": "off",
+        }
+        super().__init__({**defaults, **(attrs or {})}, format="%H:%M")
 
 
 def store_start(day: dt.date, time: dt.time) -> dt.datetime:
@@ -59,6 +72,11 @@ class WhenForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, extra_time: dt.time | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The picker offers the days a start is allowed on only.
+        first, last = local_date(event.start_datetime), window_last_day(event.due_datetime)
+        self.fields["date"].widget.attrs.update(
+            {"min": f"{first:%Y-%m-%d}", "max": f"{last:%Y-%m-%d}"}
+        )
         times = slots_for(event)
         if extra_time is not None and extra_time not in times:
             times = sorted([*times, extra_time])
@@ -131,6 +149,8 @@ class RescheduleForm(ChangeForm):
         required=False,
         error_messages={"invalid_choice": "No such employee."},
     )
+    # Moving a Core event: unschedule its Supervisor event when no one can take it then.
+    drop_supervisor = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, schedule: Schedule, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -51,6 +51,29 @@ class Code(StrEnum):
     OVERLAP = "overlap"
     SUPERVISOR_ON_CORE = "supervisor_on_core"
     PROXIMITY = "proximity"
+    PAST_START = "past_start"
+
+    @property
+    def label(self) -> str:
+        """What a person reads for this code (pages, messages, PDFs, the admin)."""
+        return LABELS[self]
+
+
+LABELS: dict[Code, str] = {
+    Code.COMPANY_HOLIDAY: "Company holiday",
+    Code.OUTSIDE_WINDOW: "Outside the event's window",
+    Code.EMPLOYEE_INACTIVE: "Not employed",
+    Code.TIME_OFF: "Time off",
+    Code.UNAVAILABLE_DATE: "Unavailable that day",
+    Code.WEEKLY_UNAVAILABLE: "Not a usual working day",
+    Code.ROLE_NOT_ALLOWED: "Role may not work this event",
+    Code.JUICER_DAY: "Juicer and Core on one day",
+    Code.CORE_DAILY_LIMIT: "Already on a Core event that day",
+    Code.OVERLAP: "Already working then",
+    Code.SUPERVISOR_ON_CORE: "Club Supervisor on a Core event",
+    Code.PROXIMITY: "Two events within 2 hours",
+    Code.PAST_START: "Start already past",
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,7 @@ class EventFacts:
     window_start: dt.datetime
     window_due: dt.datetime
     duration: dt.timedelta
+    store_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +127,7 @@ class Booking:
     event_type: str
     start: dt.datetime
     end: dt.datetime
+    store_number: str = ""
 
 
 @dataclass
@@ -115,6 +140,11 @@ class Snapshot:
     time_off: dict[int, list[tuple[dt.date, dt.date, str]]] = field(default_factory=dict)
     unavailable: dict[int, dict[dt.date, str]] = field(default_factory=dict)
     bookings: dict[int, list[Booking]] = field(default_factory=dict)
+    # The Primary Lead on duty per store-local day (the rotation, its exceptions applied):
+    # the one Lead who may take a Supervisor event that day.
+    primary_leads: dict[dt.date, int] = field(default_factory=dict)
+    # When the check runs; a start before it is `past_start`. None: not checked.
+    now: dt.datetime | None = None
 
     def holiday(self, day: dt.date) -> str | None:
         if day in self.holiday_dates:
@@ -167,7 +197,7 @@ def check(
     if holiday is not None:
         hard(
             Code.COMPANY_HOLIDAY,
-            f"{day:%a %b %-d} is a company holiday ({holiday}).",
+            f"{day:%a %-d %b} is a company holiday ({holiday}).",
             date=day.isoformat(),
             holiday=holiday,
         )
@@ -185,7 +215,7 @@ def check(
     elif employee.termination_date is not None and employee.termination_date <= day:
         hard(
             Code.EMPLOYEE_INACTIVE,
-            f"{employee.name} is terminated as of {employee.termination_date:%b %-d, %Y}.",
+            f"{employee.name} is terminated as of {employee.termination_date:%-d %b %Y}.",
             termination_date=employee.termination_date.isoformat(),
         )
 
@@ -193,7 +223,7 @@ def check(
         if first <= day <= last:
             hard(
                 Code.TIME_OFF,
-                f"{employee.name} has time off on {day:%a %b %-d}.",
+                f"{employee.name} has time off on {day:%a %-d %b}.",
                 start_date=first.isoformat(),
                 end_date=last.isoformat(),
                 reason=reason,
@@ -204,7 +234,7 @@ def check(
     if unavailable_reason is not None:
         hard(
             Code.UNAVAILABLE_DATE,
-            f"{employee.name} is unavailable on {day:%a %b %-d}.",
+            f"{employee.name} is unavailable on {day:%a %-d %b}.",
             date=day.isoformat(),
             reason=unavailable_reason,
         )
@@ -222,6 +252,20 @@ def check(
         hard(
             Code.ROLE_NOT_ALLOWED,
             f"{article} {title} may not work {EventType(event.event_type).label} events.",
+            job_title=employee.job_title,
+            event_type=event.event_type,
+        )
+    elif (
+        event.event_type == EventType.SUPERVISOR
+        and employee.job_title == JobTitle.LEAD_EVENT_SPECIALIST
+        and snapshot.primary_leads.get(day) != employee.id
+    ):
+        # Supervisor events are Club Supervisor work; the day's Primary Lead is the one
+        # exception (the cascade's fallback), any other Lead is refused.
+        hard(
+            Code.ROLE_NOT_ALLOWED,
+            f"{employee.name} is not the Primary Lead on {day:%a %-d %b}; only a Club "
+            "Supervisor or that day's Primary Lead may work Supervisor events.",
             job_title=employee.job_title,
             event_type=event.event_type,
         )
@@ -265,7 +309,12 @@ def check(
                 start=booking.start.astimezone(snapshot.tz).isoformat(),
                 end=booking.end.astimezone(snapshot.tz).isoformat(),
             )
-        else:
+        elif not (
+            # Supervisor check-ins in one store are minutes long by design: never "close".
+            event.event_type == EventType.SUPERVISOR
+            and booking.event_type == EventType.SUPERVISOR
+            and event.store_number == booking.store_number
+        ):
             gap = booking.start - end if booking.start >= end else start - booking.end
             if gap < PROXIMITY:
                 soft(
@@ -277,6 +326,14 @@ def check(
 
     if event.event_type == EventType.CORE and employee.job_title == JobTitle.CLUB_SUPERVISOR:
         soft(Code.SUPERVISOR_ON_CORE, f"{employee.name} is a Club Supervisor on a Core event.")
+
+    if snapshot.now is not None and start < snapshot.now.astimezone(dt.UTC):
+        local = start.astimezone(snapshot.tz)
+        message = f"The start ({local:%a %-d %b %H:%M}) is already past."
+        if context is Context.AUTO:
+            hard(Code.PAST_START, message, start=local.isoformat())
+        else:
+            soft(Code.PAST_START, message, start=local.isoformat())
 
     return found
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.dates import days_range, iso_local, local_date
+from core.dates import days_range, format_day, iso_local, local_date, window_last_day
 from employees.models import CompanyHoliday, Employee, RotationKind
 from events.models import Event
 from events.types import EventType, default_start_time
@@ -320,9 +320,9 @@ def _absences(employees: list[Employee], day: dt.date, snapshot: Snapshot) -> li
         for first, last, reason in snapshot.time_off.get(employee.pk, ()):
             if first <= day <= last:
                 span = (
-                    f"{first:%b %-d}"
+                    format_day(first)
                     if first == last
-                    else f"{first:%b %-d} \N{EN DASH} {last:%b %-d}"
+                    else f"{format_day(first)} \N{EN DASH} {format_day(last)}"
                 )
                 reasons.append(("Time off", f"{reason} ({span})" if reason else span))
                 break
@@ -370,6 +370,7 @@ def day_overview(day: dt.date) -> DayOverview:
         first=day - dt.timedelta(days=1),
         last=day + dt.timedelta(days=1),
     )
+    snapshot.now = None  # these starts are made: one already past is no warning
     rows = [
         DayRow(
             schedule=s,
@@ -484,7 +485,7 @@ def week_overview(day: dt.date) -> list[WeekDay]:
 
 def last_day(due: dt.datetime) -> dt.date:
     """The last store-local day an event due at `due` (exclusive) can start on."""
-    return local_date(due - dt.timedelta(microseconds=1))
+    return window_last_day(due)
 
 
 def window_days(event: Event) -> tuple[dt.date, dt.date]:

@@ -51,6 +51,14 @@ class UnacknowledgedWarningsError(InvalidInputError):
     default_detail = "The change has warnings; acknowledge their codes to proceed."
 
 
+class SupervisorWouldBeDroppedError(InvalidInputError):
+    """Moving the Core event would unschedule its Supervisor event; confirm to proceed."""
+
+    code = "supervisor_would_be_dropped"
+    title = "The Supervisor event would be unscheduled"
+    default_detail = "No one can take the paired Supervisor event at the new time."
+
+
 @dataclass
 class SupervisorOutcome:
     """What happened to the paired Supervisor event of a Core change."""
@@ -84,14 +92,20 @@ def schedule_check(
     start: dt.datetime,
     context: Context = Context.MANUAL,
     ignore_schedules: Collection[int] = (),
+    new_start: bool = True,
 ) -> list[Violation]:
-    """The violations of putting `employee` on `event` at `start` (five queries)."""
+    """The violations of putting `employee` on `event` at `start` (six queries).
+
+    `new_start=False`: the start is not being chosen now (another employee for the same
+    time, a trade), so a start already past is not a warning."""
     day = local_date(start)
     snapshot = load_snapshot(
         employee_ids=[employee.pk],
         first=day - dt.timedelta(days=1),
         last=day + dt.timedelta(days=1),
     )
+    if not new_start:
+        snapshot.now = None
     return check(
         event=event_facts(event),
         employee=employee_facts(employee),
@@ -251,12 +265,112 @@ def _supervisor_plan(
     )
 
 
+@dataclass(frozen=True)
+class SupervisorPreview:
+    """What saving a Core change would do to its paired Supervisor event (nothing written)."""
+
+    event: Event
+    start: dt.datetime
+    employee: Employee | None  # who would take it; None: it would not be scheduled
+    existing: Schedule | None  # its live schedule now
+    reason: str = ""
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def dropped(self) -> bool:
+        """A live Supervisor schedule that would be unscheduled."""
+        return self.employee is None and self.existing is not None
+
+
+def _supervisor_choice(
+    plan: _SupervisorPlan, *, ignore: Collection[int]
+) -> tuple[Employee | None, list[Violation]]:
+    """The first person who may take the Supervisor event, with their warnings; else
+    None and the last person's violations."""
+    people = ([plan.existing.employee] if plan.existing else []) + plan.candidates
+    if not people:
+        return None, []
+    day = local_date(plan.start)
+    snapshot = load_snapshot(  # one snapshot for everyone: six queries
+        employee_ids={p.pk for p in people},
+        first=day - dt.timedelta(days=1),
+        last=day + dt.timedelta(days=1),
+    )
+    facts = event_facts(plan.event)
+    last: list[Violation] = []
+    seen: set[int] = set()
+    for person in people:
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        violations = check(
+            event=facts,
+            employee=employee_facts(person),
+            start=plan.start,
+            context=Context.AUTO,
+            snapshot=snapshot,
+            ignore_schedules=ignore,
+        )
+        if not any(v.is_hard for v in violations):
+            return person, violations
+        last = violations
+    return None, last
+
+
+def _no_one_reason(plan: _SupervisorPlan) -> str:
+    if not plan.candidates and plan.existing is None:
+        return "No Club Supervisor works that day and no Primary Lead is on the rotation."
+    return (
+        "No Club Supervisor or Primary Lead can take the Supervisor event at "
+        f"{timezone.localtime(plan.start):%H:%M}."
+    )
+
+
+def schedule_supervisor_preview(
+    *, core_event: Event, core_start: dt.datetime, moving: Schedule | None = None
+) -> SupervisorPreview | None:
+    """What scheduling `core_event` at `core_start` (or moving its live schedule
+    `moving` there) would do to its paired Supervisor event; None when it has none.
+    A read: the page shows it before the change is saved."""
+    plan = _supervisor_plan(core_event=core_event, core_start=core_start)
+    if plan is None:
+        return None
+    if plan.existing is not None and moving is None:
+        return SupervisorPreview(
+            plan.event, plan.existing.start, plan.existing.employee, plan.existing
+        )
+    ignore = [
+        pk
+        for pk in (plan.existing.pk if plan.existing else None, moving.pk if moving else None)
+        if pk
+    ]
+    person, violations = _supervisor_choice(plan, ignore=ignore)
+    return SupervisorPreview(
+        event=plan.event,
+        start=plan.start,
+        employee=person,
+        existing=plan.existing,
+        reason="" if person is not None else _no_one_reason(plan),
+        violations=violations,
+    )
+
+
 def _place_supervisor(
-    plan: _SupervisorPlan, *, by: Any, source: ChangeSource, move: bool, keep: bool = False
+    plan: _SupervisorPlan,
+    *,
+    by: Any,
+    source: ChangeSource,
+    move: bool,
+    allow_drop: bool = True,
+    keep: bool = False,
 ) -> SupervisorOutcome:
     """Schedule the Supervisor event, or (`move`) bring its live schedule along.
 
     Called inside the caller's transaction, after `plan.employee_ids` were locked.
+    When no one can take a live Supervisor schedule at the new time it is unscheduled,
+    unless `allow_drop` is False: then the whole change is refused. A Supervisor event
+    scheduled before its Core event at another time (not `move`) moves to the Core start
+    + offset when someone can take it then, else it stays (`keep`).
     """
     existing = plan.existing
     if existing is not None and not move:
@@ -264,26 +378,9 @@ def _place_supervisor(
             return SupervisorOutcome(schedule=existing, reason="It was already scheduled.")
         # Scheduled before its Core event, at another time: it moves to Core start +
         # offset when someone can take it then, else it stays where it is.
-        found = _place_supervisor(plan, by=by, source=source, move=True, keep=True)
-        return found
-    people = ([existing.employee] if existing else []) + plan.candidates
-    ignore = [existing.pk] if existing else []
-    last: list[Violation] = []
-    seen: set[int] = set()
-    for person in people:
-        if person.pk in seen:
-            continue
-        seen.add(person.pk)
-        violations = schedule_check(
-            event=plan.event,
-            employee=person,
-            start=plan.start,
-            context=Context.AUTO,
-            ignore_schedules=ignore,
-        )
-        if any(v.is_hard for v in violations):
-            last = violations
-            continue
+        return _place_supervisor(plan, by=by, source=source, move=True, keep=True)
+    person, violations = _supervisor_choice(plan, ignore=[existing.pk] if existing else [])
+    if person is not None:
         if existing is not None:
             before = _snapshot_of(existing)
             action = (
@@ -321,23 +418,23 @@ def _place_supervisor(
             schedule=existing,
             reason="It was already scheduled at another time; no one can take it at its "
             "Core event's start + offset, so it stays.",
-            violations=last,
+            violations=violations,
         )
+    reason = _no_one_reason(plan)
     if existing is not None:
+        if not allow_drop:
+            raise SupervisorWouldBeDroppedError(
+                f"Its Supervisor event ({existing.employee.name}) would be unscheduled: "
+                f"{reason} Confirm to unschedule it.",
+                errors=[v.as_dict() for v in violations],
+            )
         _unschedule(
             existing,
             by=by,
             source=source,
             note="Its Core event moved and no one could take it at the new time.",
         )
-    if not people:
-        reason = "No Club Supervisor works that day and no Primary Lead is on the rotation."
-    else:
-        reason = (
-            "No Club Supervisor or Primary Lead can take the Supervisor event at "
-            f"{timezone.localtime(plan.start):%H:%M}."
-        )
-    return SupervisorOutcome(unscheduled=existing is not None, reason=reason, violations=last)
+    return SupervisorOutcome(unscheduled=existing is not None, reason=reason, violations=violations)
 
 
 def _user(by: Any) -> Any:
@@ -428,12 +525,16 @@ def schedule_reschedule(
     by: Any = None,
     acknowledge: Iterable[str] = (),
     source: ChangeSource = ChangeSource.API,
+    allow_supervisor_drop: bool = True,
 ) -> ScheduleResult:
     """Move a live schedule to another time and/or employee, re-checked.
 
     Nothing new asked for (no start and no employee, or the current ones): nothing is
     locked, checked or written — no audit row, no data-version move, no push — and the
-    schedule is answered as it is.
+    schedule is answered as it is. Moving a Core event moves its Supervisor event; when
+    no one can take that at the new time it is unscheduled, or
+    (`allow_supervisor_drop=False`) nothing is saved and `SupervisorWouldBeDroppedError`
+    says why.
     """
     new_employee = employee or schedule.employee
     new_start = start or schedule.start
@@ -452,6 +553,7 @@ def schedule_reschedule(
             employee=new_employee,
             start=new_start,
             ignore_schedules=[schedule.pk],
+            new_start=moved,
         ),
         acknowledge,
     )
@@ -467,7 +569,9 @@ def schedule_reschedule(
     _audit(schedule=schedule, action=action, source=source, by=by, before=before)
     result = ScheduleResult(schedule=schedule, warnings=warnings)
     if plan is not None:
-        result.supervisor = _place_supervisor(plan, by=by, source=source, move=True)
+        result.supervisor = _place_supervisor(
+            plan, by=by, source=source, move=True, allow_drop=allow_supervisor_drop
+        )
     return result
 
 
@@ -517,10 +621,18 @@ def schedule_trade(
     both = [first.pk, second.pk]
     violations = [
         *schedule_check(
-            event=first.event, employee=second.employee, start=first.start, ignore_schedules=both
+            event=first.event,
+            employee=second.employee,
+            start=first.start,
+            ignore_schedules=both,
+            new_start=False,
         ),
         *schedule_check(
-            event=second.event, employee=first.employee, start=second.start, ignore_schedules=both
+            event=second.event,
+            employee=first.employee,
+            start=second.start,
+            ignore_schedules=both,
+            new_start=False,
         ),
     ]
     warnings = _enforce(violations, acknowledge)

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from core.dates import days_range
 from employees.models import (
@@ -19,6 +20,7 @@ from employees.models import (
     Employee,
     Rotation,
     RotationException,
+    RotationKind,
     TimeOff,
     UnavailableDate,
 )
@@ -39,6 +41,7 @@ def event_facts(event: Event) -> EventFacts:
         window_start=event.start_datetime,
         window_due=event.due_datetime,
         duration=event.duration,
+        store_number=event.store_number,
     )
 
 
@@ -54,8 +57,12 @@ def employee_facts(employee: Employee) -> EmployeeFacts:
 
 
 def load_snapshot(*, employee_ids: Collection[int], first: dt.date, last: dt.date) -> Snapshot:
-    """Facts for `employee_ids` on the store-local days first..last: four queries."""
-    snapshot = Snapshot(tz=ZoneInfo(settings.TIME_ZONE))
+    """Facts for `employee_ids` on the store-local days first..last: six queries."""
+    snapshot = Snapshot(
+        tz=ZoneInfo(settings.TIME_ZONE),
+        primary_leads=primary_leads_between(first, last),
+        now=timezone.now(),
+    )
     for holiday in CompanyHoliday.objects.all():
         if holiday.date is not None:
             snapshot.holiday_dates[holiday.date] = holiday.name
@@ -84,11 +91,34 @@ def load_snapshot(*, employee_ids: Collection[int], first: dt.date, last: dt.dat
             "event__event_type",
             "start",
             "end",
+            "event__store_number",
         )
     ):
-        pk, employee_id, event_id, name, event_type, start, end = row
-        snapshot.add_booking(employee_id, Booking(pk, event_id, name, event_type, start, end))
+        pk, employee_id, event_id, name, event_type, start, end, store = row
+        snapshot.add_booking(
+            employee_id, Booking(pk, event_id, name, event_type, start, end, store)
+        )
     return snapshot
+
+
+def primary_leads_between(first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """The Primary Lead on each day first..last, one-day exceptions applied (two queries)."""
+    weekly = dict(
+        Rotation.objects.filter(kind=RotationKind.PRIMARY_LEAD).values_list(
+            "weekday", "employee_id"
+        )
+    )
+    found: dict[dt.date, int] = {}
+    for offset in range((last - first).days + 1):
+        day = first + dt.timedelta(days=offset)
+        if day.weekday() in weekly:
+            found[day] = weekly[day.weekday()]
+    found.update(
+        RotationException.objects.filter(
+            kind=RotationKind.PRIMARY_LEAD, date__gte=first, date__lte=last
+        ).values_list("date", "employee_id")
+    )
+    return found
 
 
 def rotation_on(day: dt.date) -> dict[str, int]:

@@ -31,6 +31,22 @@ class IsoDayConverter:
 
 register_converter(IsoDayConverter, "isoday")
 
+
+class IsoMonthConverter:
+    """A month as YYYY-MM, to its first day; an impossible one (2026-13) matches nothing."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        year, month = value.split("-")
+        return dt.date(int(year), int(month), 1)  # ValueError: no match
+
+    def to_url(self, value: dt.date | str) -> str:
+        return f"{value:%Y-%m}" if isinstance(value, dt.date) else str(value)
+
+
+register_converter(IsoMonthConverter, "isomonth")
+
 urlpatterns = [
     path("day/", views.day_today, name="day-today"),
     path("day/<isoday:day>/", views.day_view, name="day"),
@@ -38,6 +54,8 @@ urlpatterns = [
     path("day/<isoday:day>/print.pdf", views.day_pdf, name="day-pdf"),
     path("week/", views.week_today, name="week-today"),
     path("week/<isoday:day>/", views.week_view, name="week"),
+    path("month/", views.month_today, name="month-today"),
+    path("month/<isomonth:month>/", views.month_view, name="month"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
     path("events/<int:pk>/schedule/", views.event_schedule, name="event-schedule"),
     path("schedules/<int:pk>/actions/", views.schedule_actions_view, name="schedule-actions"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from core.middleware import is_api_request
 from core.problems import Problem, log_problem, problem_response
@@ -32,7 +34,14 @@ def lockout_response(
     log_problem(problem, None, request)
     if is_api_request(request):
         return problem_response(problem, request)
-    response = render(request, "sessions_ext/locked_out.html", {"problem": problem}, status=429)
+    # When to try again, on the store's clock (the page; the API has Retry-After).
+    until = timezone.localtime() + dt.timedelta(seconds=seconds)
+    response = render(
+        request,
+        "sessions_ext/locked_out.html",
+        {"problem": problem, "until": until},
+        status=429,
+    )
     response["Retry-After"] = str(seconds)
     return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -26,6 +27,21 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     # A second sign-in by the same user goes through login() again, so the key rotates.
     redirect_authenticated_user = False
+    attempts_left: int | None = None
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # django-axes has counted this failure already (authenticate() signalled it).
+        failures = AxesProxyHandler.get_failures(
+            self.request, {"username": form.data.get("username", "")}
+        )
+        self.attempts_left = max(settings.AXES_FAILURE_LIMIT - failures, 0)
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["attempts_left"] = self.attempts_left
+        context["lockout_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        return context
 
 
 class LogoutView(auth_views.LogoutView):

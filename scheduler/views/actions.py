@@ -20,9 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.dates import format_day
 from core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from core.roles import manager_required
 from scheduler.forms import RescheduleForm, ScheduleForm, TradeForm
+from scheduler.labels import label_of
 from scheduler.models import ChangeSource, Schedule
 from scheduler.services import (
     SupervisorOutcome,
@@ -36,7 +38,12 @@ from scheduler.views.pages import event_or_404, render_day, render_event
 
 
 def _at(moment: dt.datetime) -> str:
-    return f"{timezone.localtime(moment):%a %b %-d at %H:%M}"
+    local = timezone.localtime(moment)
+    return f"{format_day(local.date())} at {local:%H:%M}"
+
+
+def _confirming(request: HttpRequest) -> bool:
+    return request.POST.get("confirming") == "1"
 
 
 def _supervisor_note(outcome: SupervisorOutcome | None, *, moved: bool = False) -> str:
@@ -59,7 +66,14 @@ def _supervisor_note(outcome: SupervisorOutcome | None, *, moved: bool = False) 
 
 
 def _warnings_note(codes: list[str]) -> str:
-    return f" Warnings acknowledged: {', '.join(codes)}." if codes else ""
+    """The acknowledged warnings, by their labels (codes stay in the API)."""
+    labels = [label_of(code) for code in codes]
+    return f" Went ahead despite: {', '.join(labels)}." if labels else ""
+
+
+def _needs_attention(outcome: SupervisorOutcome | None) -> bool:
+    """A Supervisor event left unscheduled by the change: a warning, not a success."""
+    return outcome is not None and outcome.schedule is None and bool(outcome.reason)
 
 
 @manager_required
@@ -79,12 +93,13 @@ def event_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             source=ChangeSource.PAGE,
         )
     except (InvalidInputError, ConflictError) as exc:
-        refusal = refusal_of(exc)
+        refusal = refusal_of(exc, confirming=_confirming(request))
         return render_event(
             request, event_or_404(pk), form=form, refusal=refusal, status=refusal.status
         )
     schedule = result.schedule
-    messages.success(
+    notify = messages.warning if _needs_attention(result.supervisor) else messages.success
+    notify(
         request,
         f"Scheduled {schedule.employee.name} on {event.project_name} {_at(schedule.start)}."
         + _warnings_note([str(w.code) for w in result.warnings])
@@ -118,20 +133,23 @@ def schedule_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 acknowledge=form.acknowledged(),
                 source=ChangeSource.PAGE,
+                allow_supervisor_drop=form.cleaned_data["drop_supervisor"],
             )
         except (InvalidInputError, ConflictError) as exc:
-            refusal = refusal_of(exc)
+            refusal = refusal_of(exc, confirming=_confirming(request))
         else:
             moved = result.schedule
-            messages.success(
+            notify = messages.warning if _needs_attention(result.supervisor) else messages.success
+            notify(
                 request,
                 f"{moved.event.project_name}: now {moved.employee.name} {_at(moved.start)}."
                 + _warnings_note([str(w.code) for w in result.warnings])
                 + _supervisor_note(result.supervisor, moved=True),
             )
+            # Back where the change started: the page it came from, else the event.
             return redirect(
                 safe_next(request, form.cleaned_data["next"])
-                or reverse("day", args=[moved.work_date])
+                or reverse("event-detail", args=[moved.event_id])
             )
     return render_event(
         request,
@@ -181,7 +199,7 @@ def schedule_trade_view(request: HttpRequest) -> HttpResponse:
             source=ChangeSource.PAGE,
         )
     except (InvalidInputError, ConflictError) as exc:
-        refusal = refusal_of(exc)
+        refusal = refusal_of(exc, confirming=_confirming(request))
         return render(
             request,
             "scheduler/trade.html",

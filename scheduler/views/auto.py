@@ -18,12 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from core.dates import format_moment
 from core.exceptions import ConflictError, InvalidInputError
 from core.features import require_feature
 from core.fields import DayFormField
 from core.roles import is_manager, manager_required
 from employees.models import Employee
-from scheduler.auto_selectors import auto_run_list, auto_run_review
+from events.types import EventType
+from scheduler.auto_selectors import ReviewFilters, auto_run_list, auto_run_review
 from scheduler.auto_services import (
     auto_run_approve,
     auto_run_reject,
@@ -101,18 +103,44 @@ def auto_run_start_view(request: HttpRequest) -> HttpResponse:
     return redirect("auto-run", pk=run.pk)
 
 
+class ReviewFilterForm(forms.Form):
+    """The review page's filters (a GET form); what does not parse is left out."""
+
+    day = forms.DateField(label="Day", required=False, widget=DateInput)
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Every type"), *EventType.choices]
+    )
+    employee = forms.IntegerField(label="Employee", required=False, min_value=1)
+    warnings = forms.BooleanField(label="With warnings", required=False)
+    left_out = forms.BooleanField(label="Left out only", required=False)
+
+    def filters(self) -> ReviewFilters:
+        if not self.is_valid():
+            return ReviewFilters()
+        data = self.cleaned_data
+        return ReviewFilters(
+            day=data["day"],
+            event_type=data["type"],
+            employee_id=data["employee"],
+            with_warnings=data["warnings"],
+            left_out=data["left_out"],
+        )
+
+
 @login_required
 @require_feature(FEATURE)
 @require_safe
 def auto_run_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(auto_run_list(), pk=pk)
-    review = auto_run_review(run) if run.is_finished else None
+    filter_form = ReviewFilterForm(request.GET or None)
+    review = auto_run_review(run, filter_form.filters()) if run.is_finished else None
     return render(
         request,
         "scheduler/auto_run.html",
         {
             "run": run,
             "review": review,
+            "filter_form": filter_form,
             "can_manage": is_manager(request.user) and run.is_open,
             "here": reverse("auto-run", args=[run.pk]),
         },
@@ -209,7 +237,7 @@ def proposal_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         f"{changed.event.project_name}: now {changed.employee.name} "
-        f"{timezone.localtime(changed.start):%a %b %-d at %H:%M} (re-checked).",
+        f"{format_moment(changed.start)} (re-checked).",
     )
     return redirect(back)
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from core.dates import local_date
+from core.dates import format_moment, local_date
 from core.panels import panels
 from core.roles import is_manager, manager_required
 from events.models import Event
@@ -27,8 +27,11 @@ from events.selectors import event_list
 from events.types import EventType
 from scheduler.forms import ACKNOWLEDGE_CHOICES, ChangeForm, WhenForm, slots_for, store_start
 from scheduler.models import Schedule
+from scheduler.month_selectors import month_overview
 from scheduler.pdf import day_sheet_pdf
+from scheduler.rules import Code, Violation
 from scheduler.selectors import (
+    Candidate,
     DayOverview,
     DayRow,
     candidates_for,
@@ -42,6 +45,7 @@ from scheduler.selectors import (
     week_overview,
     window_days,
 )
+from scheduler.services import schedule_supervisor_preview
 from scheduler.views.common import Refusal, safe_next
 
 # --- the day, the week -----------------------------------------------------------------
@@ -189,6 +193,29 @@ def week_today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+def month_today(request: HttpRequest) -> HttpResponse:
+    return redirect("month", month=timezone.localdate())
+
+
+@login_required
+@require_safe
+def month_view(request: HttpRequest, month: dt.date) -> HttpResponse:
+    overview = month_overview(month)
+    days = overview.days()
+    return render(
+        request,
+        "scheduler/month.html",
+        {
+            "month": overview,
+            "today": timezone.localdate(),
+            "total": sum(d.scheduled for d in days),
+            "due_total": sum(d.due for d in days),
+        },
+    )
+
+
+@login_required
+@require_safe
 def week_view(request: HttpRequest, day: dt.date) -> HttpResponse:
     days = week_overview(day)
     monday, sunday = days[0].day, days[-1].day
@@ -257,7 +284,7 @@ def _side(side: dict[str, Any] | None) -> str:
         end = timezone.localtime(dt.datetime.fromisoformat(side["end"]))
     except (KeyError, TypeError, ValueError):
         return str(side.get("employee_name", ""))
-    return f"{side.get('employee_name', '?')}, {start:%a %b %-d %H:%M}\N{EN DASH}{end:%H:%M}"
+    return f"{side.get('employee_name', '?')}, {format_moment(start)}\N{EN DASH}{end:%H:%M}"
 
 
 def _history(event: Event) -> list[dict[str, Any]]:
@@ -274,6 +301,20 @@ def _history(event: Event) -> list[dict[str, Any]]:
 def _posted_acknowledged(request: HttpRequest) -> list[str]:
     valid = dict(ACKNOWLEDGE_CHOICES)
     return [code for code in request.POST.getlist("acknowledge") if code in valid]
+
+
+# Rules about the time itself: every employee gets the same answer.
+_ABOUT_THE_TIME = (Code.OUTSIDE_WINDOW, Code.COMPANY_HOLIDAY, Code.PAST_START)
+
+
+def _about_the_time(candidates: list[Candidate]) -> dict[Code, Violation]:
+    """The violations about the chosen time rather than the person, once each."""
+    found: dict[Code, Violation] = {}
+    for c in candidates:
+        for v in c.violations:
+            if v.code in _ABOUT_THE_TIME:
+                found.setdefault(v.code, v)
+    return found
 
 
 def render_event(
@@ -319,6 +360,18 @@ def render_event(
     candidates = candidates_for(event=event, start=start, moving=live)
     paired = event.paired_event
     first_day, last_day = window_days(event)
+    # What is true of the time whoever works it (outside the window, a holiday, already
+    # past) is said once above the list, not on every employee's card.
+    about_time = _about_the_time(candidates)
+    supervisor_preview = (
+        schedule_supervisor_preview(
+            core_event=event,
+            core_start=start,
+            moving=live if live is not None and live.start != start else None,
+        )
+        if is_core and paired is not None
+        else None
+    )
     return render(
         request,
         "scheduler/event_detail.html",
@@ -341,14 +394,16 @@ def render_event(
             "candidates": [
                 {
                     "candidate": c,
-                    "hard": [v for v in c.violations if v.is_hard],
-                    "soft": [v for v in c.violations if not v.is_hard],
+                    "hard": [v for v in c.violations if v.is_hard and v.code not in about_time],
+                    "soft": [v for v in c.violations if not v.is_hard and v.code not in about_time],
                     "selected": c.employee.pk == selected,
                     "current": live is not None and c.employee.pk == live.employee_id,
                 }
                 for c in candidates
             ],
             "eligible_count": sum(1 for c in candidates if c.ok),
+            "about_time": list(about_time.values()),
+            "supervisor_preview": supervisor_preview,
             "post_url": (
                 reverse("schedule-reschedule", args=[live.pk])
                 if live is not None

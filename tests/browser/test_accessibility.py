@@ -74,9 +74,9 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
     page.goto(f"/events/{w.core.pk}/")
     page.get_by_role("radio", name=re.compile("^Cy Super")).check()
     page.get_by_role("button", name="Schedule", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("confirm the warnings")
+    expect(page.get_by_role("alert")).to_contain_text("Confirm next to the button")
     check_here(page, "event, warnings to confirm", results)
-    page.get_by_label(re.compile("^Go ahead despite")).check()
+    page.get_by_label(re.compile("^Club Supervisor on a Core event:")).check()
     page.get_by_role("button", name="Confirm and schedule").click()
     expect(page.get_by_role("heading", name="History")).to_be_visible()
     check_here(page, "event, scheduled, with its history", results)
@@ -177,6 +177,7 @@ def test_sign_in_and_schedule_with_the_keyboard_only(
     # Its forms load when it is opened: wait for them rather than tab past them.
     expect(page.locator(f"#s{schedule.pk} .unschedule button")).to_be_attached()
     tab_to(page, f"#s{schedule.pk} .unschedule button")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Unschedule this event?"
     page.keyboard.press("Enter")
     expect(page.locator(".messages")).to_contain_text(
         f"Unscheduled Eve Specialist from {w.core.project_name}."

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from scheduler.auto_services import auto_run_execute, auto_run_start
 from scheduler.models import AutoRun, Schedule
 from tests.browser.axe import AxeResult
-from tests.browser.conftest import World, sign_in
+from tests.browser.conftest import DOCS_IMG, Shots, World, sign_in
 from tests.browser.test_accessibility import assert_no_serious_violations, check_here
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -24,7 +24,9 @@ def enabled(settings: Any) -> None:
     settings.AUTO_SCHEDULER_ENABLED = True
 
 
-def test_a_manager_runs_reviews_and_approves(page: Page, manager: User, world: World) -> None:
+def test_a_manager_runs_reviews_and_approves(
+    page: Page, manager: User, world: World, shots: Shots
+) -> None:
     sign_in(page, manager, next_url="/auto/")
     results: dict[str, AxeResult] = {}
     check_here(page, "auto-scheduler runs", results)
@@ -33,8 +35,17 @@ def test_a_manager_runs_reviews_and_approves(page: Page, manager: User, world: W
     expect(page.locator("#result-title")).to_be_visible()
     run = AutoRun.objects.get()
     assert run.placed_count > 0
+    # The days are collapsed to their summary line; one opens; the bar counts a selection.
+    first_day = page.locator("details.auto-day").first
+    first_day.locator(":scope > summary").click()
+    expect(first_day).to_have_attribute("open", "")
+    first_day.locator('input[name="proposal"]').first.check()
+    expect(page.locator("[data-selection-count]")).to_have_text("1 selected")
     check_here(page, "auto-scheduler review", results)
     assert_no_serious_violations(results)
+    if shots.to_docs:  # the README's picture of the review page
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=DOCS_IMG / "auto-review.png", animations="disabled", caret="hide")
     before = Schedule.objects.live().count()
     page.get_by_role("button", name=re.compile("^Approve all")).click()
     expect(page.locator(".messages")).to_contain_text(f"Approved: {run.placed_count} scheduled.")

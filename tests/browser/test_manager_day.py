@@ -9,8 +9,9 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect
 
+from core.dates import format_day
 from scheduler.models import Schedule, ScheduleChange
 from tests.browser.axe import run_axe
 from tests.browser.conftest import Shots, World, expect_message, sign_in
@@ -47,7 +48,8 @@ def live(**filters: object) -> list[tuple[str, str, str]]:
 
 def test_a_managers_day(page: Page, manager: User, world: World, shots: Shots) -> None:
     w = world
-    day = f"{w.day:%a %b %-d}"
+    day = format_day(w.day)  # how pages and messages write a day
+    rule_day = f"{w.day:%a %-d %b}"  # how rule messages do
     core, pretzel_sup = w.core.project_name, w.supervisor.project_name
 
     # Sign in: the dashboard, with the urgent event highlighted.
@@ -55,7 +57,7 @@ def test_a_managers_day(page: Page, manager: User, world: World, shots: Shots) -
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     urgent = page.locator("table.events-table tr.due-soon", has_text=core)
-    expect(urgent).to_contain_text("Due in 2 days")
+    expect(urgent).to_contain_text("Last day tomorrow")
     expect(page.locator("table.events-table tbody tr").first).to_contain_text(core)
     shots.take(page, "dashboard")
 
@@ -77,7 +79,7 @@ def test_a_managers_day(page: Page, manager: User, world: World, shots: Shots) -
     expect(candidate(page, w.cy.pk)).to_contain_text(
         "Warning: Cy Super is a Club Supervisor on a Core event."
     )
-    expect(candidate(page, w.otto.pk)).to_contain_text(f"Otto Off has time off on {day}.")
+    expect(candidate(page, w.otto.pk)).to_contain_text(f"Otto Off has time off on {rule_day}.")
     expect(candidate(page, w.sam.pk)).to_contain_text(
         "Sam Specialist is already working 606051-CORE-Crunchy Crackers then."
     )
@@ -89,15 +91,20 @@ def test_a_managers_day(page: Page, manager: User, world: World, shots: Shots) -
     page.get_by_role("radio", name=re.compile("^Lena Lead")).check()
     page.get_by_role("button", name="Schedule", exact=True).click()
     refusal = page.get_by_role("alert")
-    expect(refusal).to_contain_text("Not saved yet: confirm the warnings below to go ahead.")
-    expect(refusal).to_contain_text("Warning: Lena Lead has 606077-Freeosk-Sparkling Water")
+    expect(refusal).to_contain_text(
+        "Not saved yet: Two events within 2 hours. Confirm next to the button to go ahead."
+    )
+    expect(refusal).to_contain_text(
+        "Warning: Two events within 2 hours · Lena Lead has 606077-Freeosk-Sparkling Water"
+    )
     assert live(event=w.core) == [] and live(event=w.supervisor) == []
     expect(page.get_by_role("radio", name=re.compile("^Lena Lead"))).to_be_checked()
-    page.get_by_label(re.compile("^Go ahead despite: Lena Lead has")).check()
+    page.get_by_label(re.compile("^Two events within 2 hours: Lena Lead has")).check()
     page.get_by_role("button", name="Confirm and schedule").click()
     expect_message(
         page,
-        f"Scheduled Lena Lead on {core} {day} at 10:45. Warnings acknowledged: proximity. "
+        f"Scheduled Lena Lead on {core} {day} at 10:45. "
+        "Went ahead despite: Two events within 2 hours. "
         "Supervisor event scheduled for Cy Super at 12:45.",
     )
     assert live(event__in=[w.core, w.supervisor]) == [
@@ -142,13 +149,21 @@ def test_a_managers_day(page: Page, manager: User, world: World, shots: Shots) -
     expect(page.locator(f"#s{pretzel.pk}")).to_contain_text("Sam Specialist")
     expect(page.locator(f"#s{w.crackers.pk}")).to_contain_text("Lena Lead")
 
-    # Unschedule: its Supervisor event goes too.
+    # Unschedule: it asks first; its Supervisor event goes too.
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
     schedule_row(page, pretzel.pk).get_by_role("button", name="Unschedule").click()
     expect_message(
         page,
         f"Unscheduled Sam Specialist from {core}. "
         "Its Supervisor event (Cy Super) was unscheduled too.",
     )
+    assert asked == ["Unschedule this event? A Core event's Supervisor event is unscheduled too."]
     expect(page.locator(f"#s{pretzel.pk}")).to_have_count(0)
     expect(page.get_by_role("region", name=re.compile("^Supervisor"))).to_have_count(0)
     assert live() == [
@@ -238,7 +253,7 @@ def test_a_hard_violation_shows_the_reason_and_saves_nothing(
     page.get_by_role("button", name="Schedule", exact=True).click()
     refusal = page.get_by_role("alert")
     expect(refusal).to_contain_text("Not saved: this breaks a scheduling rule.")
-    expect(refusal).to_contain_text(f"Breaks a rule: {rule} role_not_allowed")
+    expect(refusal).to_contain_text(f"Breaks a rule: Role may not work this event · {rule}")
     expect(page.locator('input[name="acknowledge"]')).to_have_count(0)
     assert live(event=w.juicer) == []
 
@@ -248,7 +263,7 @@ def test_a_hard_violation_shows_the_reason_and_saves_nothing(
     TimeOffFactory.create(employee=w.bea, start_date=w.day, end_date=w.day, reason="Sick")
     page.get_by_role("button", name="Schedule", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text(
-        f"Breaks a rule: Bea Barista has time off on {w.day:%a %b %-d}. time_off"
+        f"Breaks a rule: Time off · Bea Barista has time off on {w.day:%a %-d %b}."
     )
     expect(candidate(page, w.bea.pk)).to_contain_text("Blocked")
     assert live(event=w.juicer) == []

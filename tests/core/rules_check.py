@@ -1,6 +1,6 @@
 """SPEC §3 hard rules checked over rows already in the database, by the rules engine.
 
-`load_rows()` reads every live schedule and a snapshot for their employees in five
+`load_rows()` reads every live schedule and a snapshot for their employees in seven
 queries; `hard_violations()` asks `scheduler.rules.check` about each schedule (leaving
 the schedule itself out of its employee's bookings), in the strict `auto` context, and
 also checks that every end is start + duration.
@@ -31,12 +31,14 @@ class Rows:
 
 
 def load_rows() -> Rows:
-    """Every live schedule with its event and employee, and their facts: five queries."""
+    """Every live schedule with its event and employee, and their facts: seven queries."""
     schedules = list(Schedule.objects.live().select_related("event", "employee"))
     days = [s.work_date for s in schedules] or [timezone.localdate()]
     snapshot = load_snapshot(
         employee_ids={s.employee_id for s in schedules}, first=min(days), last=max(days)
     )
+    # Rows already written are not new starts: `past_start` is about making a schedule.
+    snapshot.now = None
     return Rows(schedules, snapshot)
 
 

@@ -335,8 +335,9 @@ def test_seeded_schedules_break_no_hard_rule(
 ) -> None:
     seed("--employees", "24", "--weeks", "3", "--today", today)
 
-    # Live schedules, then the snapshot: holidays, time off, unavailable dates, bookings.
-    with django_assert_num_queries(5):
+    # Live schedules, then the snapshot: Primary Lead rotation and its exceptions,
+    # holidays, time off, unavailable dates, bookings.
+    with django_assert_num_queries(7):
         rows = load_rows()
 
     assert hard_violations(rows) == []

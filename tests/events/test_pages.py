@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
@@ -13,7 +14,7 @@ from django.test import Client
 
 from events.models import Event, EventCondition
 from events.types import EventType
-from tests.employees.factories import CompanyHolidayFactory
+from tests.employees.factories import CompanyHolidayFactory, EmployeeFactory
 from tests.events.factories import EventFactory, store_local
 from tests.queries import assert_constant_queries
 from tests.scheduler.factories import ScheduleFactory
@@ -129,18 +130,19 @@ def test_dashboard_lists_unscheduled_events_most_urgent_first(
     assert [row.event for row in response.context["urgent"]] == [soonest, soon, edge, later]
     rows = rows_of(response.content.decode(), "events-table")
     assert [text(r)[:50] for r in rows] == [
-        "⚠ Due tomorrow Tue 15 Dec, 00:00 606002-CORE-Soone",
-        "⚠ Due in 3 days Thu 17 Dec, 00:00 606003-CORE-Soon",
-        "Due in 4 days Fri 18 Dec, 00:00 606004-CORE-Edge #",
-        "Due in 6 days Sun 20 Dec, 00:00 606001-CORE-Later ",
+        "⚠ Last day today Mon 14 Dec 606002-CORE-Soonest #9",
+        "⚠ Last day in 2 days Wed 16 Dec 606003-CORE-Soon #",
+        "⚠ Last day in 3 days Thu 17 Dec 606004-CORE-Edge #",
+        "Last day in 5 days Sat 19 Dec 606001-CORE-Later #9",
     ]
     # Due within three days: highlighted, and said in words (not by colour alone).
-    assert [r.startswith('<tr class="due-soon">') for r in rows] == [True, True, False, False]
+    assert [r.startswith('<tr class="due-soon">') for r in rows] == [True, True, True, False]
     assert (
-        '<strong class="due-tag"><span aria-hidden="true">⚠ </span>Due tomorrow</strong>' in rows[0]
+        '<strong class="due-tag"><span aria-hidden="true">⚠ </span>Last day today</strong>'
+        in rows[0]
     )
-    assert "Due in 3 days</strong>" in rows[1]
-    assert '<span class="due-text">Due in 4 days</span>' in rows[2]
+    assert "Last day in 2 days</strong>" in rows[1]
+    assert '<span class="due-text">Last day in 5 days</span>' in rows[3]
 
 
 def test_dashboard_leaves_out_what_needs_no_scheduling(client: Client, manager_user: User) -> None:
@@ -483,3 +485,57 @@ def test_list_runs_a_constant_number_of_queries(client: Client, manager_user: Us
     # session + user, two permission lookups, count, one page (paired events joined).
     client.force_login(manager_user)
     assert_constant_queries(lambda: client.get("/events/", {"store": "8135"}), grow, expected=6)
+
+
+# --- the search box -------------------------------------------------------------------
+
+
+def test_search_finds_events_by_number_or_name_and_employees_by_name(
+    client: Client, manager_user: User
+) -> None:
+    pretzel = EventFactory.create(project_ref_num=852944, project_name="606034-CORE-Super Pretzel")
+    EventFactory.create(project_name="606035-CORE-Olives")
+    EmployeeFactory.create(name="Pat Pretzelmaker")
+    signed_in(client, manager_user)
+
+    by_ref = client.get("/search/", {"q": "852944"})
+    assert [e.pk for e in by_ref.context["events"]] == [pretzel.pk]
+    by_number = client.get("/search/", {"q": "606034"})
+    assert [e.pk for e in by_number.context["events"]] == [pretzel.pk]
+    by_name = client.get("/search/", {"q": "pretzel"})
+    assert [e.pk for e in by_name.context["events"]] == [pretzel.pk]
+    assert [p.name for p in by_name.context["employees"]] == ["Pat Pretzelmaker"]
+    page = by_name.content.decode()
+    assert f'<a href="/events/{pretzel.pk}/">606034-CORE-Super Pretzel</a>' in page
+    assert 'role="search"' in page
+    short = client.get("/search/", {"q": "p"})
+    assert short.context["searched"] is False
+    assert "Type at least 2 characters" in short.content.decode()
+
+
+def test_search_runs_one_query_each(
+    client: Client, manager_user: User, django_assert_num_queries: Any
+) -> None:
+    signed_in(client, manager_user)
+    for rows in (1, 20):
+        EventFactory.create_batch(rows, project_name="606100-CORE-Apples")
+        EmployeeFactory.create_batch(rows, name="Ann Apple")
+        # session, user, the navigation's permission check (2), events, employees
+        with django_assert_num_queries(6):
+            assert client.get("/search/", {"q": "apple"}).status_code == 200
+
+
+def test_search_needs_a_signed_in_user(client: Client) -> None:
+    response = client.get("/search/", {"q": "pretzel"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_planning_files_are_linked_from_the_navigation_and_dashboard_in_plain_words(
+    client: Client, manager_user: User
+) -> None:
+    signed_in(client, manager_user)
+    dashboard = client.get("/").content.decode()
+    assert dashboard.count('href="/planning/"') == 2  # navigation and the dashboard card
+    page = client.get("/planning/").content.decode()
+    assert "SYNC_ENABLED" not in page and "SPEC" not in page
+    assert "Import &amp; export with the planning system" in page

@@ -77,7 +77,14 @@ def problem(
     repair: bool = True,
 ) -> auto.Problem:
     """A problem over Monday+earliest .. Monday+last; `pairs`: Core id → Supervisor."""
-    snapshot = Snapshot(tz=TZ)
+    snapshot = Snapshot(
+        tz=TZ,
+        primary_leads={
+            day(i): rotation["primary_lead"]
+            for i, rotation in (rotations or {}).items()
+            if "primary_lead" in rotation
+        },
+    )
     for employee_id, booking in bookings:
         snapshot.add_booking(employee_id, booking)
     pairs = pairs or {}

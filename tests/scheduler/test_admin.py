@@ -5,10 +5,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from employees.models import JobTitle
 from scheduler.admin import ScheduleAdminForm
 from scheduler.models import Schedule
 from scheduler.services import schedule_unschedule
-from tests.employees.factories import EmployeeFactory
+from tests.employees.factories import EmployeeFactory, TimeOffFactory
 from tests.events.factories import EventFactory, store_local
 from tests.scheduler.factories import ScheduleFactory
 
@@ -182,3 +183,18 @@ def test_the_employee_picker_offers_only_active_employees(staff_client: Client) 
     )
 
     assert [int(r["id"]) for r in response.json()["results"]] == [active.pk]
+
+
+def test_rule_errors_in_the_admin_speak_labels_not_codes(staff_client: Client) -> None:
+    event = EventFactory.create(estimated_minutes=390)
+    employee = EmployeeFactory.create(name="Cy Super", job_title=JobTitle.CLUB_SUPERVISOR)
+    TimeOffFactory.create(employee=employee, start_date=store_local(2026, 12, 15).date())
+
+    response = staff_client.post(ADD, _schedule_form(event.pk, employee.pk, "2026-12-15", "10:45"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Time off: Cy Super has time off on Tue 15 Dec.",
+        "Warning, Club Supervisor on a Core event: Cy Super is a Club Supervisor on a Core event.",
+    ]
+    assert Schedule.objects.count() == 0

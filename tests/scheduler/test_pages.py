@@ -266,7 +266,7 @@ def test_day_groups_schedules_by_type_and_slot_and_shows_who_is_on_and_off(
     assert "Wes Weekend" in off_list and "does not work Tuesdays" in off_list
     # Rule warnings for the day, named by what they are (not by colour alone).
     warnings = page[page.index('id="warnings-title"') : page.index('id="schedules-title"')]
-    assert "Breaks a rule:" in warnings and "Otto Off has time off on Tue Dec 15." in warnings
+    assert "Breaks a rule:" in warnings and "Otto Off has time off on Tue 15 Dec." in warnings
     # Managers get the row actions.
     assert page.count('class="row-actions"') == 4
 
@@ -297,7 +297,8 @@ def test_week_shows_seven_days_with_counts_and_links(
     # Unscheduled, last possible day Friday the 18th (due at midnight into Saturday).
     EventFactory.create(due_datetime=store_local(2026, 12, 19))
     page = text(manager.get("/week/2026-12-16/"))
-    assert "Week of 14 December \N{EN DASH} 20 December 2026" in page
+    assert "<h1>Week of Mon 14 Dec</h1>" in page
+    assert "Mon 14 Dec \N{EN DASH} Sun 20 Dec 2026" in page
     days = re.findall(r'<h2 id="wd-([\d-]+)"><a href="(/day/[\d-]+/)">', page)
     assert [d for d, _ in days] == [f"2026-12-{d}" for d in range(14, 21)]
     assert all(href == f"/day/{d}/" for d, href in days)
@@ -324,7 +325,7 @@ def test_event_page_lists_every_employee_eligible_first_and_blocked_with_the_rul
     page = text(manager.get(f"/events/{core.pk}/"))
     # Details, window and pairing.
     assert "606034-CORE-Super Pretzel" in page
-    assert "Mon 14 Dec 2026 \N{EN DASH} Fri 18 Dec 2026" in page
+    assert "Mon 14 Dec \N{EN DASH} Fri 18 Dec" in page
     assert f'<a href="/events/{supervisor_event.pk}/">606034-Supervisor-Super Pretzel</a>' in page
     assert "Not scheduled." in page
     # The form: date defaults to the first allowed day (today), slots are the Core slots.
@@ -337,7 +338,7 @@ def test_event_page_lists_every_employee_eligible_first_and_blocked_with_the_rul
     assert "6.5 h this week" in page
     blocked = re.search(rf'<input type="radio" name="employee" value="{off.pk}"[^>]*>', page)
     assert blocked is not None and "disabled" in blocked.group(0)
-    assert "Otto Off has time off on Mon Dec 14." in page
+    assert "Otto Off has time off on Mon 14 Dec." in page
     assert re.search(rf'<label for="cand-{lead.pk}">', page)
 
 
@@ -355,7 +356,7 @@ def test_changing_date_and_slot_re_renders_the_list(
     page = text(manager.get(f"/events/{freeosk.pk}/?date=2026-12-17&time=13:30"))
     assert '<input type="hidden" name="time" value="13:30">' in page
     assert re.findall(r'<option value="(\d\d:\d\d)"', page) == ["10:00"]
-    assert 'type="time" name="time" value="13:30"' in page
+    assert 'type="text" name="time" value="13:30"' in page  # the 24-hour clock
     # A bad date is shown as an error and the list falls back to the default.
     page = text(manager.get(f"/events/{event.pk}/?date=2026-02-30&slot=10:45"))
     assert "Enter a valid date." in page
@@ -392,7 +393,7 @@ def test_scheduling_from_the_event_page_cascades_and_redirects(
     cascaded = Schedule.objects.live().get(event=supervisor_event)
     assert cascaded.employee == club_supervisor
     assert flashes(response) == [
-        "Scheduled Lena Lead on 606034-CORE-Super Pretzel Tue Dec 15 at 10:45. "
+        "Scheduled Lena Lead on 606034-CORE-Super Pretzel Tue 15 Dec at 10:45. "
         "Supervisor event scheduled for Cy Super at 12:45."
     ]
     # The page now shows the schedule, the history and the reschedule form.
@@ -400,7 +401,7 @@ def test_scheduling_from_the_event_page_cascades_and_redirects(
     assert "Reschedule or change employee" in page
     assert f'action="/schedules/{schedule.pk}/reschedule/#schedule"' in page
     assert re.search(r"<td>Scheduled</td>\s*<td>manager<small", page)
-    assert "Lena Lead, Tue Dec 15 10:45\N{EN DASH}17:15" in page
+    assert "Lena Lead, Tue 15 Dec 10:45\N{EN DASH}17:15" in page
 
 
 def test_flash_says_why_the_supervisor_event_was_not_scheduled(
@@ -413,7 +414,7 @@ def test_flash_says_why_the_supervisor_event_was_not_scheduled(
     )
     assert response["Location"] == "/day/2026-12-15/"
     assert flashes(response) == [
-        "Scheduled Lena Lead on 606034-CORE-Super Pretzel Tue Dec 15 at 10:45. Supervisor "
+        "Scheduled Lena Lead on 606034-CORE-Super Pretzel Tue 15 Dec at 10:45. Supervisor "
         "event not scheduled: No Club Supervisor works that day and no Primary Lead is on "
         "the rotation."
     ]
@@ -431,7 +432,10 @@ def test_a_hard_violation_is_shown_inline_and_nothing_is_saved(
     assert response.status_code == 400
     page = text(response)
     assert "Not saved: this breaks a scheduling rule." in page
-    assert "Breaks a rule:</span> Lena Lead has time off on Tue Dec 15." in page
+    assert (
+        "Breaks a rule:</span> <strong>Time off</strong> · Lena Lead has time off on Tue 15 Dec."
+        in page
+    )
     assert 'name="acknowledge"' not in page
     assert Schedule.objects.count() == ScheduleChange.objects.count() == 0
     event.refresh_from_db()
@@ -446,12 +450,30 @@ def test_a_soft_warning_asks_for_confirmation_then_confirming_saves(
     response = manager.post(f"/events/{event.pk}/schedule/", data)
     assert response.status_code == 400
     page = text(response)
-    assert "Not saved yet: confirm the warnings below to go ahead." in page
+    assert (
+        "Not saved yet: Club Supervisor on a Core event. Confirm next to the button to go ahead."
+        in page
+    )
     assert (
         '<input type="checkbox" name="acknowledge" value="supervisor_on_core" '
         'id="ack-supervisor_on_core">' in page
     )
-    assert '<label for="ack-supervisor_on_core">Go ahead despite: Cy Super is a Club' in page
+    assert "<legend>Go ahead despite Club Supervisor on a Core event?</legend>" in page
+    assert (
+        '<label for="ack-supervisor_on_core"><strong>Club Supervisor on a Core event</strong>: '
+        "Cy Super is a Club" in page
+    )
+    # ... right before the button, and confirming without ticking says what is missing
+    assert page.index('id="confirm"') < page.index("Confirm and schedule") < page.index("History")
+    response = manager.post(f"/events/{event.pk}/schedule/", {**data, "confirming": "1"})
+    assert response.status_code == 400
+    missing = text(response)
+    assert (
+        "Not saved: tick the box next to the button to go ahead despite Club Supervisor on a "
+        "Core event." in missing
+    )
+    assert "Not saved: tick the box below to go ahead" in missing
+    assert Schedule.objects.count() == 0
     # The same form: the employee stays picked, date and time are carried.
     assert re.search(
         rf'value="{club_supervisor.pk}" id="cand-{club_supervisor.pk}"[^>]*checked', page
@@ -467,8 +489,8 @@ def test_a_soft_warning_asks_for_confirmation_then_confirming_saves(
     schedule = Schedule.objects.live().get(event=event)
     assert schedule.employee == club_supervisor
     assert flashes(response) == [
-        f"Scheduled Cy Super on {event.project_name} Tue Dec 15 at 11:15. "
-        "Warnings acknowledged: supervisor_on_core."
+        f"Scheduled Cy Super on {event.project_name} Tue 15 Dec at 11:15. "
+        "Went ahead despite: Club Supervisor on a Core event."
     ]
 
 
@@ -507,7 +529,7 @@ def test_reschedule_moves_the_core_and_its_supervisor(
     audit = ScheduleChange.objects.filter(event=core).order_by("at", "id").last()
     assert audit is not None and (audit.action, audit.source) == ("reschedule", "page")
     assert flashes(response) == [
-        "606034-CORE-Super Pretzel: now Lena Lead Wed Dec 16 at 11:15. "
+        "606034-CORE-Super Pretzel: now Lena Lead Wed 16 Dec at 11:15. "
         "Supervisor event moved with it: Cy Super at 13:15."
     ]
 
@@ -515,7 +537,11 @@ def test_reschedule_moves_the_core_and_its_supervisor(
 def test_change_employee_reassigns(manager: Client, scheduled: Schedule) -> None:
     other = EmployeeFactory.create(name="Sam Specialist")
     response = manager.post(f"/schedules/{scheduled.pk}/reschedule/", {"employee": other.pk})
-    assert (response.status_code, response["Location"]) == (302, "/day/2026-12-15/")
+    # back where the change started: the event page
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/events/{scheduled.event_id}/",
+    )
     scheduled.refresh_from_db()
     assert (scheduled.employee, scheduled.start) == (other, TUE)
     audit = ScheduleChange.objects.filter(action="reassign").get()
@@ -534,7 +560,7 @@ def test_reschedule_refused_re_renders_the_event_form_and_changes_nothing(
     )
     assert response.status_code == 400
     page = text(response)
-    assert "Otto Off has time off on Tue Dec 15." in page
+    assert "Otto Off has time off on Tue 15 Dec." in page
     assert "Reschedule or change employee" in page
     assert '<input type="hidden" name="next" value="/day/2026-12-15/">' in page
     # Nothing to change is refused too.
@@ -634,7 +660,10 @@ def test_trade_with_warnings_asks_to_confirm_and_refusals_change_nothing(
     response = manager.post("/schedules/trade/", data)
     assert response.status_code == 400
     page = text(response)
-    assert "Not saved yet: confirm the warnings below to go ahead." in page
+    assert (
+        "Not saved yet: Club Supervisor on a Core event. Confirm next to the button to go ahead."
+        in page
+    )
     assert 'value="supervisor_on_core"' in page
     assert f'<input type="hidden" name="first" value="{scheduled.pk}">' in page
     assert state() == before
@@ -733,9 +762,10 @@ def rotation(lead: Employee) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("/day/2026-12-15/", 13),
-        ("/week/2026-12-15/", 5),
-        ("/day/2026-12-15/print/", 6),
+        ("/day/2026-12-15/", 15),
+        # + the permission check (2) of the navigation's manager links
+        ("/week/2026-12-15/", 7),
+        ("/day/2026-12-15/print/", 8),
         ("/day/2026-12-15/print.pdf", 6),
     ],
 )
@@ -746,11 +776,14 @@ def test_day_week_and_print_pages_run_constant_queries(
     assert_constant_queries(lambda: manager.get(url), lambda: grow_day(8), expected=expected)
 
 
-@pytest.mark.parametrize(("live", "expected"), [(False, 15), (True, 14)])
+# The Supervisor preview: its event, the Club Supervisors, the rotation (2), its live
+# schedule, and (when someone must be found for it) one snapshot for them all (6).
+@pytest.mark.parametrize(("live", "expected"), [(False, 28), (True, 21)])
 def test_event_page_runs_constant_queries(
     monday: None,
     manager: Client,
     lead: Employee,
+    club_supervisor: Employee,
     pair: tuple[Event, Event],
     live: bool,
     expected: int,

@@ -175,6 +175,8 @@ class Given:
     time_off: tuple[tuple[dt.date, dt.date, str], ...] = ()
     unavailable: tuple[tuple[dt.date, str], ...] = ()
     ignore: tuple[int, ...] = ()
+    primary_leads: tuple[tuple[dt.date, int], ...] = ()
+    now: dt.datetime | None = None
 
     def but(self, **changes: Any) -> Given:
         return dataclasses.replace(self, **changes)
@@ -187,6 +189,8 @@ class Given:
             recurring_holidays={(month, dd): name for month, dd, name in self.recurring},
             time_off={me: list(self.time_off)} if self.time_off else {},
             unavailable={me: dict(self.unavailable)} if self.unavailable else {},
+            primary_leads=dict(self.primary_leads),
+            now=self.now,
         )
         for b in self.bookings:
             snapshot.add_booking(me, b)
@@ -321,6 +325,49 @@ RULE_CASES: list[Row] = [
         Given(event=event(EventType.FREEOSK), start=at(2026, 12, 15, 10)),
         [],
     ),
+    # role_not_allowed: a Lead takes a Supervisor event only as that day's Primary Lead
+    *both_contexts(
+        "role_not_allowed-fails-lead-on-supervisor-not-primary-lead",
+        Given(
+            event=event(EventType.SUPERVISOR),
+            start=at(2026, 12, 15, 12, 45),
+            primary_leads=((day(2026, 12, 15), OTHER_EMPLOYEE_ID),),
+        ),
+        [(Code.ROLE_NOT_ALLOWED, HARD)],
+    ),
+    *both_contexts(
+        "role_not_allowed-fails-lead-primary-lead-another-day",
+        Given(
+            event=event(EventType.SUPERVISOR),
+            start=at(2026, 12, 15, 12, 45),
+            primary_leads=((day(2026, 12, 16), LEAD.id),),
+        ),
+        [(Code.ROLE_NOT_ALLOWED, HARD)],
+    ),
+    *both_contexts(
+        "role_not_allowed-passes-primary-lead-on-supervisor",
+        Given(
+            event=event(EventType.SUPERVISOR),
+            start=at(2026, 12, 15, 12, 45),
+            primary_leads=((day(2026, 12, 15), LEAD.id),),
+        ),
+        [],
+    ),
+    # past_start: a warning by hand, hard for the auto-scheduler
+    Row(
+        "past_start-fails[manual]",
+        Given(now=at(2026, 12, 15, 17, 45)),
+        MANUAL,
+        [(Code.PAST_START, SOFT)],
+    ),
+    Row(
+        "past_start-fails[auto]",
+        Given(now=at(2026, 12, 15, 17, 45)),
+        AUTO,
+        [(Code.PAST_START, HARD)],
+    ),
+    *both_contexts("past_start-passes-start-is-now", Given(now=START), []),
+    *both_contexts("past_start-passes-earlier-now", Given(now=at(2026, 12, 15, 10, 44)), []),
     # juicer_day: a Juicer Survey 19:30 .. 20:00 the same day, 135 minutes after Core ends
     *both_contexts(
         "juicer_day-fails",
@@ -384,6 +431,46 @@ RULE_CASES: list[Row] = [
         Given(bookings=(booking(at(2026, 12, 15, 7, 45)),)),  # ends 08:45
         [],
     ),
+    # proximity: never between two Supervisor check-ins in the same store (minutes long
+    # by design); another store's check-in, or a real event, still counts
+    *both_contexts(
+        "proximity-passes-supervisor-check-ins-same-store",
+        Given(
+            event=event(EventType.SUPERVISOR, store_number="4711"),
+            employee=SUPERVISOR,
+            start=at(2026, 12, 15, 12, 45),
+            bookings=(
+                dataclasses.replace(
+                    booking(at(2026, 12, 15, 13, 15), EventType.SUPERVISOR), store_number="4711"
+                ),
+            ),
+        ),
+        [],
+    ),
+    *both_contexts(
+        "proximity-fails-supervisor-check-ins-other-store",
+        Given(
+            event=event(EventType.SUPERVISOR, store_number="4711"),
+            employee=SUPERVISOR,
+            start=at(2026, 12, 15, 12, 45),
+            bookings=(
+                dataclasses.replace(
+                    booking(at(2026, 12, 15, 13, 15), EventType.SUPERVISOR), store_number="0815"
+                ),
+            ),
+        ),
+        [(Code.PROXIMITY, SOFT)],
+    ),
+    *both_contexts(
+        "proximity-fails-supervisor-check-in-near-a-real-event",
+        Given(
+            event=event(EventType.SUPERVISOR, store_number="4711"),
+            employee=SUPERVISOR,
+            start=at(2026, 12, 15, 12, 45),
+            bookings=(dataclasses.replace(booking(at(2026, 12, 15, 13, 15)), store_number="4711"),),
+        ),
+        [(Code.PROXIMITY, SOFT)],
+    ),
 ]
 
 
@@ -399,6 +486,8 @@ SEVERITY_BY_CONTEXT = {
         if code is Code.WEEKLY_UNAVAILABLE
         else SOFT
         if code in {Code.SUPERVISOR_ON_CORE, Code.PROXIMITY}
+        else (HARD if context is AUTO else SOFT)
+        if code is Code.PAST_START
         else HARD
     )
     for code in Code
@@ -1067,8 +1156,11 @@ def test_role_table(kind: EventType, title: JobTitle, context: Context) -> None:
 
     # Then role_not_allowed exactly when the title may not work the type; a Club
     # Supervisor on Core is allowed, with the supervisor_on_core warning only.
+    # A Lead on a Supervisor event is refused too: it is not the day's Primary Lead.
     expected: list[Pair] = []
-    if title not in ALLOWED_TITLES[kind]:
+    if title not in ALLOWED_TITLES[kind] or (
+        kind == EventType.SUPERVISOR and title == JobTitle.LEAD_EVENT_SPECIALIST
+    ):
         expected.append((Code.ROLE_NOT_ALLOWED, HARD))
     if kind == EventType.CORE and title == JobTitle.CLUB_SUPERVISOR:
         expected.append((Code.SUPERVISOR_ON_CORE, SOFT))
@@ -1255,7 +1347,7 @@ def test_violation_shape(given: Given, context: Context) -> None:
 MESSAGE_CASES = [
     pytest.param(
         Given(holidays=((day(2026, 12, 15), "Founders' Day"),)),
-        "Tue Dec 15 is a company holiday (Founders' Day).",
+        "Tue 15 Dec is a company holiday (Founders' Day).",
         {"date": "2026-12-15", "holiday": "Founders' Day"},
         id="company_holiday",
     ),
@@ -1283,19 +1375,19 @@ MESSAGE_CASES = [
     ),
     pytest.param(
         Given(employee=employee(termination_date=day(2026, 12, 15))),
-        "Lena Lead is terminated as of Dec 15, 2026.",
+        "Lena Lead is terminated as of 15 Dec 2026.",
         {"termination_date": "2026-12-15"},
         id="employee_inactive-terminated",
     ),
     pytest.param(
         Given(time_off=((day(2026, 12, 14), day(2026, 12, 16), "Vacation"),)),
-        "Lena Lead has time off on Tue Dec 15.",
+        "Lena Lead has time off on Tue 15 Dec.",
         {"start_date": "2026-12-14", "end_date": "2026-12-16", "reason": "Vacation"},
         id="time_off",
     ),
     pytest.param(
         Given(unavailable=((day(2026, 12, 15), "Doctor"),)),
-        "Lena Lead is unavailable on Tue Dec 15.",
+        "Lena Lead is unavailable on Tue 15 Dec.",
         {"date": "2026-12-15", "reason": "Doctor"},
         id="unavailable_date",
     ),
@@ -1348,6 +1440,12 @@ MESSAGE_CASES = [
         "Lena Lead has 607005-Store Reset within 2 hours of this one.",
         {"schedule": 7, "gap_minutes": 45},
         id="proximity",
+    ),
+    pytest.param(
+        Given(now=at(2026, 12, 15, 17, 45)),
+        "The start (Tue 15 Dec 10:45) is already past.",
+        {"start": at(2026, 12, 15, 10, 45).isoformat()},
+        id="past_start",
     ),
 ]
 

@@ -11,6 +11,7 @@ from employees.models import Employee, JobTitle, RotationKind
 from events.models import Event, EventCondition
 from events.types import EventType
 from scheduler.models import ChangeSource, Schedule, ScheduleAction, ScheduleChange
+from scheduler.rules import Context
 from scheduler.services import (
     RuleViolationError,
     UnacknowledgedWarningsError,
@@ -21,6 +22,7 @@ from scheduler.services import (
 )
 from tests.employees.factories import (
     EmployeeFactory,
+    RotationExceptionFactory,
     RotationFactory,
     TimeOffFactory,
 )
@@ -225,3 +227,61 @@ def test_weekly_availability_warns_by_hand(lead: Employee) -> None:
     with pytest.raises(UnacknowledgedWarningsError):
         schedule_create(event=event, employee=lead, start=TUE)
     schedule_create(event=event, employee=lead, start=TUE, acknowledge=["weekly_unavailable"])
+
+
+def test_a_lead_who_is_not_the_primary_lead_may_not_take_a_supervisor_event(
+    lead: Employee, pair: tuple[Event, Event]
+) -> None:
+    _, supervisor_event = pair
+    other = EmployeeFactory.create(name="Pat Primary", job_title=JobTitle.LEAD_EVENT_SPECIALIST)
+    RotationFactory.create(weekday=1, kind=RotationKind.PRIMARY_LEAD, employee=other)
+    with pytest.raises(RuleViolationError) as refused:
+        schedule_create(event=supervisor_event, employee=lead, start=TUE + dt.timedelta(hours=2))
+    assert [e["code"] for e in refused.value.errors] == ["role_not_allowed"]
+    assert Schedule.objects.count() == 0
+
+
+def test_the_days_primary_lead_may_take_a_supervisor_event_even_by_exception(
+    lead: Employee, pair: tuple[Event, Event]
+) -> None:
+    _, supervisor_event = pair
+    other = EmployeeFactory.create(name="Pat Primary", job_title=JobTitle.LEAD_EVENT_SPECIALIST)
+    RotationFactory.create(weekday=1, kind=RotationKind.PRIMARY_LEAD, employee=other)
+    RotationExceptionFactory.create(
+        date=dt.date(2026, 12, 15), kind=RotationKind.PRIMARY_LEAD, employee=lead
+    )
+    result = schedule_create(
+        event=supervisor_event, employee=lead, start=TUE + dt.timedelta(hours=2)
+    )
+    assert result.schedule.employee == lead
+    # ... and the weekday's Primary Lead, replaced that day, may not
+    with pytest.raises(RuleViolationError):
+        schedule_reschedule(schedule=result.schedule, employee=other)
+
+
+def test_a_past_start_needs_acknowledgement_by_hand(lead: Employee) -> None:
+    event = EventFactory.create(
+        start_datetime=store_local(2026, 12, 1), due_datetime=store_local(2026, 12, 20)
+    )
+    past = store_local(2026, 12, 2, 10, 45)
+    with pytest.raises(UnacknowledgedWarningsError) as refused:
+        schedule_create(event=event, employee=lead, start=past)
+    assert [e["code"] for e in refused.value.errors] == ["past_start"]
+    assert Schedule.objects.count() == 0
+    result = schedule_create(event=event, employee=lead, start=past, acknowledge=["past_start"])
+    assert [str(w.code) for w in result.warnings] == ["past_start"]
+
+
+def test_a_past_start_is_refused_to_the_auto_scheduler(lead: Employee) -> None:
+    event = EventFactory.create(
+        start_datetime=store_local(2026, 12, 1), due_datetime=store_local(2026, 12, 20)
+    )
+    with pytest.raises(RuleViolationError) as refused:
+        schedule_create(
+            event=event,
+            employee=lead,
+            start=store_local(2026, 12, 2, 10, 45),
+            context=Context.AUTO,
+            acknowledge=["past_start"],
+        )
+    assert [e["code"] for e in refused.value.errors] == ["past_start"]
