@@ -58,6 +58,10 @@ class BatchResult:
     refused: dict[Hashable, ApplicationError] = field(default_factory=dict)
 
 
+class _OneAtATime(Exception):
+    """The batch needs what only `schedule_create` does; it is redone one at a time."""
+
+
 @dataclass
 class _Pending:
     schedule: Schedule
@@ -114,8 +118,11 @@ def schedule_create_many(
             return _create_many(
                 requests, by=by, acknowledge=acknowledge, source=source, context=context
             )
-    except IntegrityError:
-        pass  # a race past the locks: one at a time, each refused or written on its own
+    except (IntegrityError, _OneAtATime):
+        # A race past the locks, or a change only `schedule_create` makes (a Supervisor
+        # event scheduled before its Core event moves along): one at a time, each
+        # refused or written on its own.
+        pass
     result = BatchResult()
     for request in requests:
         try:
@@ -278,6 +285,8 @@ def _supervisor(
 ) -> tuple[_Pending | None, SupervisorOutcome]:
     """`_supervisor_plan` + `_place_supervisor` (a new schedule, not a move)."""
     if taken is not None:
+        if taken.start != start:
+            raise _OneAtATime  # it moves to the Core start + offset (or stays)
         return None, SupervisorOutcome(schedule=taken, reason="It was already scheduled.")
     day = local_date(start)
     people = [e for e in club_supervisors if _employed_on(e, day)]
