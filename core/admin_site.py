@@ -18,8 +18,8 @@ SYSTEM_MODELS = frozenset(
         ("axes", "AccessLog"),
         ("knox", "AuthToken"),
         ("django_tasks_database", "DBTaskResult"),
-        ("events", "SyncRun"),
-        ("events", "PendingPush"),
+        ("planning", "SyncRun"),
+        ("planning", "PendingPush"),
         ("sessions_ext", "UserSession"),
     }
 )
