@@ -1,4 +1,4 @@
-"""The application's one exception hierarchy (SPEC §5).
+"""The application's one exception hierarchy (README, Errors and Sign-in).
 
 Services raise these; the API exception handler and the page middleware turn each into
 an RFC 9457 problem (API) or an error page (pages) without any try/except in views.

@@ -1,4 +1,4 @@
-"""Optional features: each switched on by its own `*_ENABLED` variable (SPEC §5).
+"""Optional features: each switched on by its own `*_ENABLED` variable (README, Errors and Sign-in).
 
 A feature declares the settings it needs; they are checked when the feature is used
 (`require`), by `manage.py check` (core/checks.py) and by `manage.py features`, never

@@ -1,4 +1,4 @@
-"""Who may do what (SPEC §1): three roles, decided here once.
+"""Who may do what (docs/rules.md, roles): three roles, decided here once.
 
 - **Staff** (`is_staff`): office admins. Everything, including the Django admin.
 - **Manager**: a member of the "Managers" group, which holds the permission

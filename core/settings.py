@@ -159,7 +159,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# --- Sessions (sessions_ext: rows in the database, SPEC §5) -----------------------------
+# --- Sessions (sessions_ext: rows in the database, README, Errors and Sign-in) --------------------
 
 SESSION_ENGINE = "sessions_ext.backend"
 # Signed out after this many seconds without a request ...
@@ -437,7 +437,7 @@ PAPERWORK_FETCH_WORKERS = env.int("PAPERWORK_FETCH_WORKERS", default=6)
 PAPERWORK_PACKET_KEEP_HOURS = env.float("PAPERWORK_PACKET_KEEP_HOURS", default=24.0)
 
 AUTO_SCHEDULER_ENABLED = env.bool("AUTO_SCHEDULER_ENABLED", default=False)
-# Auto-scheduler (SPEC §4): nothing is proposed before today + buffer days; a run covers
+# Auto-scheduler (docs/rules.md): nothing is proposed before today + buffer days; a run covers
 # this many days by default; without required approval a run applies its own proposals.
 AUTO_SCHEDULER_BUFFER_DAYS = env.int("AUTO_SCHEDULER_BUFFER_DAYS", default=3)
 AUTO_SCHEDULER_HORIZON_DAYS = env.int("AUTO_SCHEDULER_HORIZON_DAYS", default=21)
@@ -471,7 +471,7 @@ PASSWORD_RESET_TIMEOUT = env.int("SET_PASSWORD_LINK_HOURS", default=72) * 3600
 # Sends of one notice before the notification outbox marks it failed.
 NOTICES_MAX_ATTEMPTS = env.int("NOTICES_MAX_ATTEMPTS", default=8)
 
-# --- Scheduling (SPEC §2: slot times, durations and the supervisor offset) --------------
+# --- Scheduling (docs/rules.md: slot times, durations and the supervisor offset) --------------
 
 SCHEDULING = {
     # Core events start in one of these store-local slots.

@@ -1,4 +1,4 @@
-"""Place some demo events without breaking a SPEC §3 hard rule: a ledger, no ORM.
+"""Place some demo events without breaking a hard rule (docs/rules.md): a ledger, no ORM.
 
 The caller loads a snapshot (employees, absences, holidays, rotations, events and the
 live schedules already there) and gets back the schedules to add. Every candidate is
@@ -24,7 +24,7 @@ from scheduler.rules import PROXIMITY
 
 # The manager has scheduled most of next week, some of the week after, little beyond.
 _CHANCE_BY_WEEK = (0.7, 0.45, 0.2, 0.1)
-# Most urgent first, and by the auto-scheduler's type priority (SPEC §4).
+# Most urgent first, and by the auto-scheduler's type priority (docs/rules.md, the auto-scheduler).
 _TYPE_PRIORITY: dict[str, int] = {
     EventType.JUICER_PRODUCTION: 0,
     EventType.JUICER_SURVEY: 0,
@@ -119,7 +119,7 @@ class Snapshot:
         return self.rotation_exceptions.get((day, kind), self.rotation.get((day.weekday(), kind)))
 
     def fits(self, staff: Staff, job: Job, start: dt.datetime) -> bool:
-        """True when placing `staff` on `job` at `start` breaks no hard rule (SPEC §3)."""
+        """True when placing `staff` on `job` at `start` breaks no hard rule (docs/rules.md)."""
         end = start + job.duration
         day = start.astimezone(self.tz).date()
         if self.is_holiday(day) or not job.start <= start < job.due:
@@ -147,7 +147,8 @@ class Snapshot:
 def plan(*, snapshot: Snapshot, jobs: Iterable[Job], today: dt.date, seed: int) -> list[Placement]:
     """Schedule a share of `jobs` (none already scheduled), nearer weeks more fully.
 
-    Core events are placed together with their paired Supervisor event (SPEC §3 cascade)
+    Core events are placed together with their paired Supervisor event (docs/rules.md, the
+    Supervisor cascade)
     or not at all. Whether a job is tried, and the order candidates are tried in, come
     from a random stream per event, so one event's luck never shifts another's.
     """

@@ -96,7 +96,7 @@ class Employee(models.Model):
         return frozenset(i for i, f in enumerate(WEEKDAY_FIELDS) if getattr(self, f))
 
     def is_employed_on(self, day: dt.date) -> bool:
-        """Active, and not terminated on or before `day` (SPEC §3 rule 3)."""
+        """Active, and not terminated on or before `day` (docs/rules.md, rule 3)."""
         return self.is_active and (self.termination_date is None or self.termination_date > day)
 
 

@@ -26,7 +26,7 @@ class Event(models.Model):
     """A demonstration the planning system asks for, to happen once within its window.
 
     The window is half-open: an event may start at `start_datetime` and must start
-    before `due_datetime` (SPEC §3 rule 2).
+    before `due_datetime` (docs/rules.md, rule 2).
     """
 
     project_ref_num = models.PositiveBigIntegerField(

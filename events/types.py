@@ -57,7 +57,7 @@ _NAME_PARTS = re.compile(r"^\s*(\d{6})\s*-\s*([^-]*(?:-SUPER)?)\s*-")
 
 
 def detect_event_type(project_name: str) -> EventType:
-    """Type of an event from its planning-system project name (SPEC §2).
+    """Type of an event from its planning-system project name (docs/rules.md).
 
     Names look like ``606034-CORE-Super Pretzel``: the segment after the event number
     names the type, so it is read first; only when it says nothing is the whole name

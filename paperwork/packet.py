@@ -1,4 +1,5 @@
-"""Building a packet (SPEC §8): one merged PDF of the day's (or one event's) paperwork.
+"""Building a packet (README, the day's paperwork): one merged PDF of the day's (or one event's)
+paperwork.
 
 Order: the schedule and the daily items, then for each event in start order its EDR,
 its sales-tool instructions (the PDF behind its sales-tool URL) and the company's forms

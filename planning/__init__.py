@@ -1,1 +1,2 @@
-"""Planning-system integration (SPEC §6): HTTP client, sync, CSV import/export, push outbox."""
+"""Planning-system integration (docs/planning-system.md): HTTP client, sync, CSV import/export,
+push outbox."""

@@ -1,4 +1,4 @@
-"""HTTP client for the planning system (SPEC §6), on httpx.
+"""HTTP client for the planning system (docs/planning-system.md), on httpx.
 
 - A timeout on every call (connect, read, write, pool).
 - GETs (and the login, which only opens a session) are retried on timeouts,

@@ -1,4 +1,4 @@
-"""CSV import of the planning system's export and CSV export of schedules (SPEC §6).
+"""CSV import of the planning system's export and CSV export of schedules (docs/planning-system.md).
 
 Import: the csv module reads the file (any of UTF-8 with or without BOM, or the
 encoding charset-normalizer finds), each row is mapped and validated like an API

@@ -1,4 +1,4 @@
-"""Push outbox: local schedule changes → the planning system (SPEC §6).
+"""Push outbox: local schedule changes → the planning system (docs/planning-system.md).
 
 `outbox_record` is the scheduler's "schedule changed" hook handler (scheduler/hooks.py,
 registered in planning/wiring.py): it runs inside the transaction that changes a

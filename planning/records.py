@@ -1,7 +1,7 @@
 """Planning-system records → validated, typed values (pure: no ORM).
 
-The same events arrive from the API (`mplans`, see SPEC §6) and from CSV exports. Both
-map to `UpstreamEvent`; a record that cannot be stored faithfully is refused with the
+The same events arrive from the API (`mplans`, see docs/planning-system.md) and from
+CSV exports. Both map to `UpstreamEvent`; a record that cannot be stored faithfully is refused with the
 reason (`RowError`), never stored with a 0 or a blank in place of a bad value.
 """
 
@@ -196,7 +196,7 @@ def _schedule_start(value: Any, project_name: str) -> dt.datetime:
     moment = parse_store_datetime(value, "schedule date")
     local = timezone.localtime(moment)
     text = str(value).strip()
-    if len(text) <= 10:  # a day without a time: the type's default start (SPEC §2)
+    if len(text) <= 10:  # a day without a time: the type's default start (docs/rules.md)
         start_time = default_start_time(detect_event_type(project_name))
         return timezone.make_aware(dt.datetime.combine(local.date(), start_time))
     return moment
@@ -270,7 +270,7 @@ CSV_COLUMNS = (
 
 
 def map_csv_row(raw: Mapping[str, Any], row: int) -> UpstreamEvent:
-    """One row of the planning system's CSV export (SPEC §6 columns)."""
+    """One row of the planning system's CSV export (docs/planning-system.md columns)."""
     ref = parse_ref(raw.get("Project Reference Number"))
     name = _text(raw.get("Project Name"), "project name", max_length=255, required=True)
     start = parse_store_datetime(raw.get("Start Date/Time"), "start date/time")

@@ -1,5 +1,5 @@
-"""Sync step: upstream schedules in, through the scheduling services (SPEC §6), and the
-reports about local schedules that no longer match the planning system."""
+"""Sync step: upstream schedules in, through the scheduling services
+(docs/planning-system.md), and the reports about local schedules that no longer match the planning system."""
 
 from __future__ import annotations
 

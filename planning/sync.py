@@ -1,4 +1,4 @@
-"""Sync service: planning-system records → events and schedules (SPEC §6).
+"""Sync service: planning-system records → events and schedules (docs/planning-system.md).
 
 fetch → map and validate each record (bad ones skipped with the reason) → deduplicate →
 upsert events by `project_ref_num` in bulk (unchanged rows are not written) → pair

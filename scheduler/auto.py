@@ -1,4 +1,4 @@
-"""The auto-scheduler's algorithm (SPEC §4): in memory, through the rules engine.
+"""The auto-scheduler's algorithm (docs/rules.md): in memory, through the rules engine.
 
 No ORM here. `auto_services.auto_run_execute` loads a `Problem` in a constant number
 of queries and stores the `Plan`; the quality benchmark (bench/scheduler_quality.py)
@@ -34,7 +34,7 @@ of the greedy order are run too, each on its own copy of the snapshot: Core even
 a Supervisor first, Core events before the Juicer events due the same day, Specialists
 before Juicer Baristas on Core (the combinations in `STRATEGIES`). The variant whose
 greedy pass places the most (the first on a tie) gets the repair pass as well, and its
-plan replaces the SPEC-order one only if it places more events. Deterministic for a
+plan replaces the documented-order one only if it places more events. Deterministic for a
 given input.
 """
 
@@ -158,7 +158,7 @@ def event_order(event: AutoEvent) -> tuple[dt.datetime, int, int]:
 
 @dataclass(frozen=True)
 class Strategy:
-    """A variant of the greedy pass; the default one is SPEC §4's order."""
+    """A variant of the greedy pass; the default one is the documented order (docs/rules.md)."""
 
     core_first: bool = False  # Core events before the Juicer events due the same day
     paired_first: bool = False  # Core events with a Supervisor before those without
@@ -288,7 +288,7 @@ class _Solver:
         return sorted(people, key=lambda e: (self.load[e.id], e.name, e.id))
 
     def tiers(self, event_type: str, day: dt.date, *, paired: bool) -> list[list[EmployeeFacts]]:
-        """Who may take `event_type` that day, in order of preference (SPEC §4)."""
+        """Who may take `event_type` that day, in order of preference (docs/rules.md)."""
         titles = self.by_title
         leads = titles[JobTitle.LEAD_EVENT_SPECIALIST]
         supervisors = titles[JobTitle.CLUB_SUPERVISOR]
@@ -809,7 +809,7 @@ class _Solver:
 
 def solve(problem: Problem, progress: Callable[[int, int], None] | None = None) -> Plan:
     """Place what can be placed; `progress(done, total)` is called along the way (by
-    the first, SPEC-order pass).
+    the first, documented-order pass).
 
     `problem.snapshot` receives the placements as bookings (pass a fresh snapshot)."""
     first = _Solver(problem, progress, snapshot=_copy(problem.snapshot))

@@ -277,7 +277,7 @@ def build(problem: auto.Problem, live: Snapshot) -> Model:
     rest_max += max((seat.penalty for seat in built.seats), default=0) * built.placeable
     built.rest_max = rest_max
 
-    # Urgency: the SPEC order's rank (due date, then type priority): the first scores most.
+    # Urgency: the documented order's rank (due date, then type priority): the first scores most.
     def key(facts: EventFacts) -> tuple[dt.date, int]:
         return live.local_date(facts.window_due), auto.TYPE_PRIORITY.index(facts.event_type)
 

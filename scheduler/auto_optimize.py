@@ -1,7 +1,7 @@
 """The auto-scheduler's optimizing core: OR-Tools CP-SAT over the rules engine's options.
 
 No ORM here, like `scheduler.auto`. `optimize(problem)` runs the greedy plan first
-(`auto.solve`: the SPEC order, tiers and repair pass), then a CP-SAT model of the same
+(`auto.solve`: the documented order, tiers and repair pass), then a CP-SAT model of the same
 problem, with the greedy plan as its first solution (hint) and as its fallback: a run is
 never worse than the greedy plan and finishes within its time limit.
 
@@ -9,7 +9,7 @@ The objective (what a run optimises), in strict order:
 1. the number of events placed (a Supervisor event counts only with its Core event:
    it can only be placed at its Core's start + offset, and never alone);
 2. among plans placing as many, the one keeping the more urgent events: every placed
-   event scores its rank in the SPEC order (due date, then type priority; the first
+   event scores its rank in the documented order (due date, then type priority; the first
    scores the most), summed;
 3. then the role preferences (the tiers of the greedy order: the rotation's Juicer on
    Juicer events; Leads, then Juicer Baristas not juicing, then Specialists on Core; the

@@ -135,7 +135,7 @@ class ScheduleChange(models.Model):
         return f"{self.get_action_display()} {self.event_id} via {self.get_source_display()}"
 
 
-# --- the auto-scheduler (SPEC §4) -------------------------------------------------------
+# --- the auto-scheduler (docs/rules.md, the auto-scheduler) ---------------------------------------
 
 
 class AutoRunStatus(models.TextChoices):

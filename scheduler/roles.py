@@ -1,4 +1,4 @@
-"""Who may work which event type (SPEC §2 table); shared by every rules path."""
+"""Who may work which event type (docs/rules.md table); shared by every rules path."""
 
 from employees.models import JobTitle
 from events.types import EventType
@@ -22,7 +22,8 @@ ALLOWED_TITLES: dict[str, frozenset[str]] = {
             JobTitle.CLUB_SUPERVISOR,
         }
     ),
-    # SPEC §3 cascade: the Club Supervisor on duty, else the Primary Lead (a Lead).
+    # The Supervisor cascade (docs/rules.md): the Club Supervisor on duty, else the Primary
+    # Lead (a Lead).
     EventType.SUPERVISOR: _LEADS,
     EventType.OTHER: _LEADS,
 }

@@ -1,4 +1,4 @@
-"""The scheduling rules (SPEC §3): one pure module, used by every write path.
+"""The scheduling rules (docs/rules.md): one pure module, used by every write path.
 
 `check()` answers whether `employee` may work `event` starting at `start`, as a list of
 violations. It does no queries: callers load a `Snapshot` of the facts it needs in a

@@ -1,4 +1,4 @@
-"""Every write to a schedule: schedule, reschedule, unschedule, trade (SPEC §3).
+"""Every write to a schedule: schedule, reschedule, unschedule, trade (docs/rules.md).
 
 Each runs in one transaction that first locks the employees involved (in id order, so
 two writers never deadlock) and the events, then asks the rules engine, then writes

@@ -75,7 +75,7 @@ urlpatterns = [
         name="schedule-reschedule",
     ),
     path("schedules/trade/", views.schedule_trade_view, name="schedule-trade"),
-    # The auto-scheduler (SPEC §4)
+    # The auto-scheduler (docs/rules.md, the auto-scheduler)
     path("auto/", auto_views.auto_run_list_view, name="auto-runs"),
     path("auto/start/", auto_views.auto_run_start_view, name="auto-run-start"),
     path("auto/<int:pk>/", auto_views.auto_run_view, name="auto-run"),

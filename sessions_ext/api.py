@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and session management for API clients (SPEC §5)."""
+"""Sign-in, sign-out and session management for API clients (README, Errors and Sign-in)."""
 
 from __future__ import annotations
 

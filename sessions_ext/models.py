@@ -17,7 +17,7 @@ USER_AGENT_MAX_LENGTH = 512
 
 
 class UserSession(AbstractBaseSession):
-    """A database-backed session with who, where from, and when (SPEC §5).
+    """A database-backed session with who, where from, and when (README, Errors and Sign-in).
 
     `session_key` is the secret in the cookie and never leaves the server;
     `public_id` is what pages, the API and the admin use to name a session.

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('planning', '0002_csv_imports'),
+        ("planning", "0002_csv_imports"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='pendingpush',
-            options={'ordering': ['id'], 'verbose_name': 'pending push', 'verbose_name_plural': 'pending pushes'},
+            name="pendingpush",
+            options={
+                "ordering": ["id"],
+                "verbose_name": "pending push",
+                "verbose_name_plural": "pending pushes",
+            },
         ),
     ]

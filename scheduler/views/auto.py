@@ -1,5 +1,5 @@
-"""Auto-scheduler pages (SPEC §4): start a run, watch its progress, review, edit, drop,
-approve (all or selected) or reject its proposals.
+"""Auto-scheduler pages (docs/rules.md, the auto-scheduler): start a run, watch its
+progress, review, edit, drop, approve (all or selected) or reject its proposals.
 
 Every page needs the `auto_scheduler` feature (AUTO_SCHEDULER_ENABLED); reading needs
 a signed-in user, every change a manager. Views parse, call a service, and render.

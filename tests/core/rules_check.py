@@ -1,4 +1,4 @@
-"""SPEC §3 hard rules checked over rows already in the database, by the rules engine.
+"""docs/rules.md hard, rules checked over rows already in the database, by the rules engine.
 
 `load_rows()` reads every live schedule and a snapshot for their employees in seven
 queries; `hard_violations()` asks `scheduler.rules.check` about each schedule (leaving

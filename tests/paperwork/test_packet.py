@@ -1,4 +1,5 @@
-"""The packet PDF (SPEC §8): sections in order, a page for everything missing, the
+"""The packet PDF (README, the day's paperwork): sections in order, a page for everything missing,
+the
 daily items once each, and UPC-A barcodes that scan back to the report's digits."""
 
 import io

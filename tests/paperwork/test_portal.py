@@ -1,5 +1,5 @@
 """The portal client, per-user sign-in and the report cache against a fake portal on
-loopback (SPEC §7): right and wrong codes, 429 then success, 500, timeouts, an expired
+loopback (README, EDR reports): right and wrong codes, 429 then success, 500, timeouts, an expired
 token mid-batch, unknown events, reports with no items."""
 
 import datetime as dt

@@ -1,4 +1,5 @@
-"""A fake planning system (SPEC §6) that really listens on loopback (pytest-httpserver).
+"""A fake planning system (docs/planning-system.md) that really listens on loopback
+(pytest-httpserver).
 
 Endpoints: `POST /login/authenticate` (JSON credentials → a session cookie),
 `GET /planningextcontroller/getPlanningMplans`, `POST …/scheduleMplanEvent`,

@@ -1,4 +1,5 @@
-"""The auto-scheduler's algorithm on small hand-made cases (SPEC §4), in memory."""
+"""The auto-scheduler's algorithm on small hand-made cases (docs/rules.md, the auto-scheduler), in
+memory."""
 
 from __future__ import annotations
 
@@ -289,7 +290,7 @@ def test_a_repair_undone_leaves_no_event_reported_as_given_way() -> None:
 
 def test_a_variant_of_the_order_is_kept_when_it_places_more_events() -> None:
     """Monday's Primary Lead (Pat) is the only one who can take a Supervisor event, and
-    Tuesday has none. In SPEC order the Core event without a Supervisor (due Tuesday,
+    Tuesday has none. In documented order the Core event without a Supervisor (due Tuesday,
     the lower id) takes Sam's Monday, so the second paired Core event lands on Tuesday
     without its Supervisor (5 of 6 placed, and repair cannot fix it: two moves). The
     variant "Core events with a Supervisor first" places all six."""

@@ -73,7 +73,7 @@ def test_no_proposal_ever_has_a_hard_violation(instance: tuple) -> None:
     built, events, people = instance
     spec_order = auto._Solver(built, None, snapshot=auto._copy(built.snapshot)).solve()
     plan = auto.solve(built)
-    # The variants of the greedy order only ever replace the SPEC-order plan by one that
+    # The variants of the greedy order only ever replace the documented-order plan by one that
     # places more events.
     assert len(plan.placements) >= len(spec_order.placements)
     if len(plan.placements) == len(spec_order.placements):

@@ -1,4 +1,4 @@
-"""The scheduling rules engine (SPEC §3), tested pure: no database.
+"""The scheduling rules engine (docs/rules.md), tested pure: no database.
 
 Every case builds the facts `scheduler.rules.check` reads by hand. The defaults are a
 Lead Event Specialist available every day and a Core event (390 minutes, window
@@ -72,7 +72,7 @@ def minutes(n: int) -> dt.timedelta:
     return dt.timedelta(minutes=n)
 
 
-# SPEC §2 default durations (fixed here, so an env override of the settings cannot move
+# docs/rules.md default durations (fixed here, so an env override of the settings cannot move
 # the arithmetic these cases are written against).
 DURATION = {
     EventType.CORE: 390,
@@ -1112,8 +1112,8 @@ def test_proximity_reports_the_gap(booked: dt.datetime, gap: int) -> None:
 
 # --- role table: every event type x every job title -----------------------------------
 
-# SPEC §2 "Who may work it"; Supervisor events go to the Club Supervisor on duty, else to
-# the Primary Lead (SPEC §3 cascade), so Leads may work them too.
+# docs/rules.md "Who may work it"; Supervisor events go to the Club Supervisor on duty, else to
+# the Primary Lead (docs/rules.md, the Supervisor cascade), so Leads may work them too.
 LEADS = {JobTitle.LEAD_EVENT_SPECIALIST, JobTitle.CLUB_SUPERVISOR}
 SPEC_ALLOWED = {
     EventType.JUICER_PRODUCTION: {JobTitle.JUICER_BARISTA},
