@@ -1,8 +1,9 @@
 """Planning-system records → validated, typed values (pure: no ORM).
 
 The same events arrive from the API (`mplans`, see docs/planning-system.md) and from
-CSV exports. Both map to `UpstreamEvent`; a record that cannot be stored faithfully is refused with the
-reason (`RowError`), never stored with a 0 or a blank in place of a bad value.
+CSV exports. Both map to `UpstreamEvent`; a record that cannot be stored faithfully is
+refused with the reason (`RowError`), never stored with a 0 or a blank in place of a
+bad value.
 """
 
 from __future__ import annotations

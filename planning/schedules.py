@@ -1,5 +1,6 @@
 """Sync step: upstream schedules in, through the scheduling services
-(docs/planning-system.md), and the reports about local schedules that no longer match the planning system."""
+(docs/planning-system.md), and the reports about local schedules that no longer match
+the planning system."""
 
 from __future__ import annotations
 
