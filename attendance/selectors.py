@@ -216,6 +216,11 @@ def callout_plan(
                 replacement=choices[0] if choices else None,
                 choices=choices,
             )
+            replacement = proposals[(day, kind.value)].replacement
+            if kind == RotationKind.PRIMARY_LEAD and replacement is not None:
+                # The rules let only the day's Primary Lead (besides Club Supervisors)
+                # take a Supervisor check-in: rank as if the exception were in place.
+                snapshot.primary_leads[day] = replacement.pk
 
     rows: list[PlanRow] = []
     out_ids = {s.pk for s in schedules}

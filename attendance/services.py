@@ -26,6 +26,7 @@ from attendance.models import (
     CallOut,
     CallOutReason,
 )
+from core.dates import format_day
 from core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from employees.models import Employee, RotationKind, TimeOff
 from employees.services import employee_terminate, rotation_exception_set, timeoff_add
@@ -179,6 +180,11 @@ def callout_apply(
     found = Schedule.objects.select_related("event", "employee").in_bulk(
         [c.schedule_id for c in choices]
     )
+    # The rotation exceptions first: the rules let only the day's Primary Lead (besides
+    # Club Supervisors) take a Supervisor check-in, so a replacement may depend on them.
+    rotation_outcomes = [
+        _apply_rotation(rotation, employee=employee, reason=reason) for rotation in rotations
+    ]
     outcomes: list[dict[str, Any]] = []
     for choice in sorted(
         choices,
@@ -202,8 +208,7 @@ def callout_apply(
                 now=now,
             )
         )
-    for rotation in rotations:
-        outcomes.append(_apply_rotation(rotation, employee=employee, reason=reason))
+    outcomes.extend(rotation_outcomes)
     call_out.outcomes = outcomes
     call_out.save()
     return CallOutResult(call_out=call_out, outcomes=outcomes)
@@ -307,7 +312,7 @@ def _apply_rotation(rotation: RotationChoice, *, employee: Employee, reason: str
     base = {
         "schedule": None,
         "event": None,
-        "event_name": f"{label} on {rotation.day:%a %b %-d}",
+        "event_name": f"{label} on {format_day(rotation.day)}",
         "start": rotation.day.isoformat(),
         "employee": rotation.employee_id,
     }
@@ -366,7 +371,7 @@ def attendance_set(
     )
     if schedule.work_date > today:
         raise InvalidInputError(
-            f"Attendance can be recorded from {schedule.work_date:%a %b %-d} on, not before.",
+            f"Attendance can be recorded from {format_day(schedule.work_date)} on, not before.",
             code="too_early",
         )
     if status not in AttendanceStatus.values:

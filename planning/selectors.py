@@ -9,10 +9,12 @@ from planning.models import PendingPush, PushState, SyncRun
 
 
 def sync_panel() -> dict[str, Any] | None:
-    """The last run and the outbox backlog; None (and no query) when sync is off."""
+    """The last run and the outbox backlog; with sync off (and no query) only that, so
+    the panel offers files instead."""
     if not get_feature("sync").enabled:
-        return None
+        return {"enabled": False}
     return {
+        "enabled": True,
         "last_run": SyncRun.objects.select_related("started_by").first(),
         "pending_pushes": PendingPush.objects.filter(state=PushState.PENDING).count(),
     }

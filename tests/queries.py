@@ -26,4 +26,4 @@ def assert_constant_queries(
     grow()
     after, response = count_queries(request)
     assert response.status_code == 200, response.content
-    assert (before, after) == (expected, expected)
+    assert (before, after) == (expected, expected), (before, after)

@@ -360,7 +360,7 @@ def test_a_row_the_rules_now_refuse_is_refused_alone_with_its_reasons() -> None:
     assert (first.employee, second.employee) == (out, cy)
     refused = result.outcomes[0]
     assert refused["outcome"] == "refused"
-    assert refused["message"] == f"Refused: {cy.name} has time off on Tue Dec 15."
+    assert refused["message"] == f"Refused: {cy.name} has time off on Tue 15 Dec."
     assert [e["code"] for e in refused["errors"]] == ["time_off"]
 
 

@@ -158,8 +158,11 @@ def test_dashboard_shows_the_last_run_and_the_button(client: Client, manager_use
 def test_dashboard_has_no_sync_panel_and_no_extra_query_while_off(client: Client, manager_user):
     client.force_login(manager_user)
     response = client.get("/")
-    assert response.context["panels"] == []  # the planning app adds nothing while sync is off
-    assert "Sync now" not in response.content.decode()
+    # While sync is off the planning app's panel only offers files (read without a query).
+    assert [p.data for p in response.context["panels"]] == [{"enabled": False}]
+    page = response.content.decode()
+    assert "Sync now" not in page
+    assert "import or export a file" in page
 
 
 def test_dashboard_queries_do_not_grow_with_runs(client: Client, manager_user, sync_on):

@@ -71,6 +71,8 @@ def _sample_path(route: str, ids: dict[str, Any]) -> str | None:
         converter, _, name = match.group(1).rpartition(":")
         if converter == "isoday":
             return dt.date.today().isoformat()  # noqa: DTZ011
+        if converter == "isomonth":
+            return dt.date.today().isoformat()[:7]  # noqa: DTZ011
         if converter == "uuid":
             return str(uuid.uuid4())
         if name in {"token", "uidb64"}:
