@@ -210,11 +210,11 @@ def test_change_employee_from_the_day_row_and_without_javascript(
     # The event page's eligibility, with its reasons: Otto is blocked and cannot be picked.
     otto = employee.locator(f'option[value="{w.otto.pk}"]')
     expect(otto).to_be_disabled()
-    expect(otto).to_contain_text(f"Blocked: Otto Off has time off on {w.day:%a %b %-d}.")
+    expect(otto).to_contain_text(f"Blocked: Otto Off has time off on {format_day(w.day)}.")
     expect(employee).to_have_value(str(w.sam.pk))
     employee.select_option(str(w.eve.pk))
     row.get_by_role("button", name="Change", exact=True).click()
-    expect_message(page, f"{crackers}: now Eve Specialist {w.day:%a %b %-d} at 12:15.")
+    expect_message(page, f"{crackers}: now Eve Specialist {format_day(w.day)} at 12:15.")
     assert live(event=w.crackers.event) == [(crackers, "Eve Specialist", "12:15")]
     axe = run_axe(page)
     assert not axe.blocking, axe.summary(axe.blocking)
@@ -230,7 +230,7 @@ def test_change_employee_from_the_day_row_and_without_javascript(
     expect(nojs.get_by_role("heading", level=1)).to_have_text(f"Change {crackers}")
     nojs.get_by_label("Start", exact=True).fill("13:15")
     nojs.get_by_role("button", name="Move").click()
-    expect_message(nojs, f"{crackers}: now Eve Specialist {w.day:%a %b %-d} at 13:15.")
+    expect_message(nojs, f"{crackers}: now Eve Specialist {format_day(w.day)} at 13:15.")
     expect(nojs).to_have_url(re.compile(rf"/day/{w.day.isoformat()}/$"))
     context.close()
 
