@@ -9,6 +9,10 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 
+# The largest row offset a query may ask for (PostgreSQL's and SQLite's signed 64 bits).
+MAX_OFFSET = 2**63 - 1
+
+
 class PageParamsSerializer(serializers.Serializer[Any]):
     page = serializers.IntegerField(min_value=1, required=False)
     page_size = serializers.IntegerField(min_value=1, required=False)
@@ -37,10 +41,13 @@ class StandardPagination(PageNumberPagination):
         params.is_valid(raise_exception=True)
         if isinstance(queryset, ValueRows):
             # Read the asked page (one row more) before Django's paginator counts: on
-            # the last page the count follows from it, and no COUNT(*) runs.
+            # the last page the count follows from it, and no COUNT(*) runs. A page
+            # whose offset no database can take is past the last: the paginator's 404.
             page_size = self.get_page_size(request) or self.page_size
             number = int(params.validated_data.get("page", 1))
-            queryset.read_ahead((number - 1) * page_size, page_size)
+            offset = (number - 1) * page_size
+            if offset + page_size < MAX_OFFSET:
+                queryset.read_ahead(offset, page_size)
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
