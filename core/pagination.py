@@ -8,7 +8,6 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-
 # The largest row offset a query may ask for (PostgreSQL's and SQLite's signed 64 bits).
 MAX_OFFSET = 2**63 - 1
 
