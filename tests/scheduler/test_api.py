@@ -107,7 +107,7 @@ def test_the_last_page_is_counted_without_a_count_query(api_as: ApiAs, reader_us
     assert response["Content-Type"] == "application/problem+json"
     # A page whose offset no database takes (was a 500 once the read-ahead ran first).
     for events_or_schedules in (URL, "/api/v1/events/"):
-        response = client.get(events_or_schedules, {"page": "9" * 30, "page_size": 200})
+        response = client.get(events_or_schedules, {"page": "9" * 30, "page_size": "200"})
         assert response.status_code == 404, events_or_schedules
         assert response["Content-Type"] == "application/problem+json"
 
