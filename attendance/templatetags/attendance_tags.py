@@ -7,7 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from attendance.models import AttendanceStatus
 from attendance.selectors import attendance_summary, day_attendance, unreported_count
@@ -41,6 +45,37 @@ def attendance_control(context: template.Context, schedule: Any, here: str = "")
         "here": here,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+_PK = 987654321  # stands for an employee id in the call-out URL, reversed once a page
+
+
+@register.simple_tag(takes_context=True)
+def day_row_attendance(context: template.Context, schedule: Any) -> SafeString | str:
+    """A day-page row's controls, built here rather than by a template per row (the day
+    page prints up to a few hundred rows): the attendance buttons from the schedule's
+    day on, and the "Mark out" link. Nothing for a reader."""
+    if not context.get("can_manage"):
+        return ""
+    holder = context.get("request") or context.template
+    callout = holder.__dict__.get("_attendance_callout_url")
+    if callout is None:
+        callout = reverse("callout", args=[_PK]).replace(str(_PK), "{}")
+        holder.__dict__["_attendance_callout_url"] = callout
+    control = ""
+    if schedule.work_date <= timezone.localdate():
+        control = render_to_string(
+            "attendance/_control.html",
+            attendance_control(context, schedule, context.get("here", "")),
+        )
+    return format_html(
+        '<div class="day-attendance">{}<a class="small-link mark-out" href="{}?first_day={}">'
+        'Mark out<span class="visually-hidden"> {}</span></a></div>',
+        SafeString(control),
+        callout.format(schedule.employee_id),
+        schedule.work_date.isoformat(),
+        schedule.employee.name,
+    )
 
 
 @register.inclusion_tag("attendance/_employee_panel.html", takes_context=True)
