@@ -66,7 +66,7 @@ def day_row_attendance(context: template.Context, schedule: Any) -> SafeString |
     if schedule.work_date <= timezone.localdate():
         control = render_to_string(
             "attendance/_control.html",
-            attendance_control(context, schedule, context.get("here", "")),
+            attendance_control(context, schedule, context.get("here") or ""),
         )
     return format_html(
         '<div class="day-attendance">{}<a class="small-link mark-out" href="{}?first_day={}">'
