@@ -26,14 +26,20 @@ QUICK_STATUSES = [
 ]
 
 
+def _per_page(context: template.Context) -> dict[str, Any]:
+    """What this app keeps for one render of a page, shared by its rows: an `{% include %}`
+    per row starts a fresh scope of the render context, but not a new render context.
+    (Never the template: a loaded template outlives the render, and the request need not
+    be there: the day page's body is rendered without one and kept.)"""
+    return vars(context.render_context).setdefault("attendance", {})
+
+
 @register.inclusion_tag("attendance/_control.html", takes_context=True)
 def attendance_control(context: template.Context, schedule: Any, here: str = "") -> dict[str, Any]:
     """One schedule's attendance: what is recorded, and one button per status (from the
     schedule's day on). The day's records load once, on the first row."""
     today = timezone.localdate()
-    # Kept on the request: an `{% include %}` starts a fresh render context per row.
-    holder = context.get("request") or context.template
-    cache: dict[Any, Any] = holder.__dict__.setdefault("_attendance_by_day", {})
+    cache: dict[Any, Any] = _per_page(context).setdefault("attendance_by_day", {})
     day = schedule.work_date
     if day <= today and day not in cache:
         cache[day] = day_attendance(day)
@@ -57,11 +63,10 @@ def day_row_attendance(context: template.Context, schedule: Any) -> SafeString |
     day on, and the "Mark out" link. Nothing for a reader."""
     if not context.get("can_manage"):
         return ""
-    holder = context.get("request") or context.template
-    callout = holder.__dict__.get("_attendance_callout_url")
+    page = _per_page(context)
+    callout = page.get("callout_url")
     if callout is None:
-        callout = reverse("callout", args=[_PK]).replace(str(_PK), "{}")
-        holder.__dict__["_attendance_callout_url"] = callout
+        callout = page["callout_url"] = reverse("callout", args=[_PK]).replace(str(_PK), "{}")
     control = ""
     if schedule.work_date <= timezone.localdate():
         control = render_to_string(
