@@ -259,9 +259,22 @@ def selector_split(day: dt.date, calls: int) -> tuple[float, float, float]:
         "here": f"/day/{day}/",
         "can_manage": True,
     }
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    asking: Any = request
+    try:  # since the day's body is kept apart: render the body alone, as it is built
+        get_template("scheduler/_day_body.html")
+        from scheduler.views.pages import _sections
+
+        template = "scheduler/_day_body.html"
+        context["sections"] = _sections(overview, f"/day/{day}/")
+        asking = None  # the body is rendered without a request, as the view keeps it
+    except TemplateDoesNotExist:
+        template = "scheduler/day.html"
     started = time.process_time()
     for _ in range(calls):
-        render_to_string("scheduler/day.html", context, request=request)
+        render_to_string(template, context, request=asking)
     render_ms = (time.process_time() - started) * 1000 / calls
     return overview_ms, spent["rules"] * 1000 / calls, render_ms
 
@@ -342,6 +355,7 @@ def main() -> None:
     # The pages need the static files' manifest when DEBUG is off (staticfiles/, ignored).
     call_command("collectstatic", interactive=False, verbosity=0)
 
+    from django.conf import settings
     from django.core.cache import caches
     from django.test import Client, override_settings
     from django.urls import NoReverseMatch, reverse
@@ -359,6 +373,7 @@ def main() -> None:
         has_fragment = True
     except NoReverseMatch:
         has_fragment = False
+    has_kept_body = hasattr(settings, "DAY_PAGE_CACHE_SECONDS")
     try:
         reverse("api-health-live")
         live_path: str | None = "/api/health/live/"
@@ -380,8 +395,8 @@ def main() -> None:
         print("| request | status | bytes | queries | <option>s | app CPU/req (in-process) |")
         print("|---|---:|---:|---:|---:|---:|")
         rows: list[tuple[str, Any, str, dict[str, str]]] = [
-            ("day page, manager", manager, page, {}),
-            ("day page, reader", reader, page, {}),
+            ("day page, manager, built", manager, page, {}),
+            ("day page, reader, built", reader, page, {}),
         ]
         first = Schedule.objects.filter(work_date=day).order_by("start", "pk").first()
         if has_fragment and first is not None:
@@ -393,12 +408,20 @@ def main() -> None:
                     {},
                 )
             )
+        if has_kept_body:
+            rows[2:2] = [
+                ("day page, manager, kept", manager, page, {}),
+                ("day page, reader, kept", reader, page, {}),
+            ]
         health = Client(HTTP_HOST=HOST)
         rows.append(("health", health, "/api/health/", {}))
         if live_path:
             rows.append(("liveness", health, live_path, {}))
         for label, client, path, headers in rows:
-            found = measure(client, path, args.calls, **headers)
+            # "built": every request builds the page; "kept": the day's body is kept per
+            # data version (DAY_PAGE_CACHE_SECONDS), as between two writes.
+            with override_settings(DAY_PAGE_CACHE_SECONDS=0 if "built" in label else 300):
+                found = measure(client, path, args.calls, **headers)
             print(
                 f"| {label} | {found.status} | {found.bytes:,} | {found.queries} | "
                 f"{found.options:,} | {found.cpu_ms:.1f} ms |"
@@ -424,9 +447,17 @@ def main() -> None:
         plan = [
             ("health", "/api/health/", {}, None),
             *([("liveness", live_path, {}, None)] if live_path else []),
-            ("day page, manager", page, {"Cookie": manager_cookie}, None),
-            ("day page, reader", page, {"Cookie": reader_cookie}, None),
-            ("day JSON, cache off", api, {"Authorization": f"Token {token}"}, "off"),
+            ("day page, manager, built", page, {"Cookie": manager_cookie}, None),
+            ("day page, reader, built", page, {"Cookie": reader_cookie}, None),
+            *(
+                [
+                    ("day page, manager, kept", page, {"Cookie": manager_cookie}, "kept"),
+                    ("day page, reader, kept", page, {"Cookie": reader_cookie}, "kept"),
+                ]
+                if has_kept_body
+                else []
+            ),
+            ("day JSON, cache off", api, {"Authorization": f"Token {token}"}, None),
         ]
         print(
             f"\nwrk -t{args.threads} -c{args.connections}; {args.rounds} rounds of "
@@ -435,14 +466,30 @@ def main() -> None:
         )
         with ExitStack() as stack:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            # Every cache off on one server; the day's kept body on the other only.
             server = stack.enter_context(
                 gunicorn(
-                    database_url, args.workers, tmp / "app.log", {"API_PAGE_CACHE_SECONDS": "0"}
+                    database_url,
+                    args.workers,
+                    tmp / "app.log",
+                    {"API_PAGE_CACHE_SECONDS": "0", "DAY_PAGE_CACHE_SECONDS": "0"},
                 )
             )
+            kept = (
+                stack.enter_context(
+                    gunicorn(
+                        database_url,
+                        args.workers,
+                        tmp / "kept.log",
+                        {"API_PAGE_CACHE_SECONDS": "0", "DAY_PAGE_CACHE_SECONDS": "300"},
+                    )
+                )
+                if has_kept_body
+                else server
+            )
             targets = [
-                (Target(label, Endpoint(label, path, False), server), headers)
-                for label, path, headers, _ in plan
+                (Target(label, Endpoint(label, path, False), kept if on else server), headers)
+                for label, path, headers, on in plan
             ]
             loads = drive(targets, args)
         print(f"load average {os.getloadavg()[0]:.2f} after (1 min)\n")

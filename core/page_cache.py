@@ -20,7 +20,8 @@ off); `API_PAGE_CACHE_ENTRIES` bounds its size.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -29,10 +30,26 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 CACHE_ALIAS = "api_pages"
+FRAGMENT_CACHE_ALIAS = "page_fragments"
 
-# The tables whose rows the cached lists show. A trigger per table moves the data
-# version (migration core 0001); a list that shows another table needs its trigger.
-WATCHED_TABLES = ("employees_employee", "events_event", "scheduler_schedule")
+# The tables whose rows cached lists and page fragments show. A trigger per table moves
+# the data version (migrations core 0001, employees 0002, attendance 0002; the SQL is in
+# core/data_version_sql.py); what shows another table needs its trigger first.
+WATCHED_TABLES = (
+    "employees_employee",
+    "events_event",
+    "scheduler_schedule",
+    # The day page: absences, holidays and rotations beside the schedules, and each
+    # row's attendance.
+    "employees_timeoff",
+    "employees_unavailabledate",
+    "employees_companyholiday",
+    "employees_rotation",
+    "employees_rotationexception",
+    "attendance_attendancerecord",
+)
+
+T = TypeVar("T")
 
 
 def data_version() -> str | None:
@@ -116,3 +133,28 @@ class CachedListMixin:
         )
         digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
         return f"{type(self).__module__}.{type(self).__qualname__}:{digest}"
+
+
+def version_cached(namespace: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """`build()`, kept in this worker's memory per data version and `parts`.
+
+    For what pages show that depends only on the watched tables and on `parts` (never on
+    the user beyond what `parts` says, the clock, or a form's CSRF token). A value built
+    under version V is from data at least as new as V (the version is read first), and
+    any later write makes V unreachable. `DAY_PAGE_CACHE_SECONDS` bounds an entry's life
+    (0 switches this off); without a version row nothing is kept.
+    """
+    seconds = int(settings.DAY_PAGE_CACHE_SECONDS)
+    if seconds <= 0:
+        return build()
+    version = data_version()
+    if version is None:
+        return build()
+    key = ":".join((namespace, version, *map(str, parts)))
+    cache = caches[FRAGMENT_CACHE_ALIAS]
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    value = build()
+    cache.set(key, value, seconds)
+    return value

@@ -135,6 +135,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, reading timestamps in C (core/db/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "core.db.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -376,6 +379,8 @@ TASKS = {
 # version (core/page_cache.py), so an entry can never be served after a write.
 API_PAGE_CACHE_SECONDS = env.int("API_PAGE_CACHE_SECONDS", default=300)
 API_PAGE_CACHE_ENTRIES = env.int("API_PAGE_CACHE_ENTRIES", default=500)
+# The day page's schedules, warnings and people, kept the same way (`page_fragments`).
+DAY_PAGE_CACHE_SECONDS = env.int("DAY_PAGE_CACHE_SECONDS", default=300)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -383,6 +388,11 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "api-pages",
         "OPTIONS": {"MAX_ENTRIES": API_PAGE_CACHE_ENTRIES},
+    },
+    "page_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "page-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
 

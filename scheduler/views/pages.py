@@ -7,6 +7,7 @@ user and runs a constant number of queries, whatever the size of the day.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -14,12 +15,16 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from core.dates import format_moment, local_date
+from core.page_cache import version_cached
 from core.panels import panels
 from core.roles import is_manager, manager_required
 from events.models import Event
@@ -152,22 +157,75 @@ def _sections(overview: DayOverview, here: str) -> list[dict[str, Any]]:
     ]
 
 
-def render_day(request: HttpRequest, day: dt.date, *, status: int = 200) -> HttpResponse:
+# Stands for the request's CSRF token in a kept day body (the attendance forms); each
+# response puts its own token in its place. Random per process: no data can spell it.
+_CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
+
+
+@dataclass(frozen=True)
+class DayBody:
+    """The day page below its header, rendered, with the header's one-line summary."""
+
+    html: str
+    summary: str
+
+
+def _day_body(day: dt.date, *, can_manage: bool) -> DayBody:
+    """Build the day's schedules, warnings and people: the day's overview (nine queries
+    and the rules pass) rendered for managers or readers."""
     overview = day_overview(day)
     here = reverse("day", args=[day])
+    html = render_to_string(
+        "scheduler/_day_body.html",
+        {
+            "overview": overview,
+            "sections": _sections(overview, here),
+            "here": here,
+            "can_manage": can_manage,
+            "csrf_token": _CSRF_PLACEHOLDER,
+        },
+    )
+    rows, working, off = len(overview.rows), len(overview.working), len(overview.off)
+    return DayBody(html=html, summary=f"{rows} scheduled · {working} working · {off} off")
+
+
+def day_body(request: HttpRequest, day: dt.date) -> tuple[DayBody, bool]:
+    """The day's body for this user, kept per data version (core/page_cache.py): a
+    repeat, until anything it shows is written, costs one indexed query.
+
+    What it depends on is all in the key: the data (the version), the day, whether the
+    user manages (row actions and attendance controls) and whether the day has begun
+    (attendance buttons show from a schedule's day on). The attendance forms' CSRF token
+    is put in per response.
+    """
+    can_manage = is_manager(request.user)
+    open_ = day <= timezone.localdate()
+    body = version_cached(
+        "day-body",
+        (day.isoformat(), can_manage, open_),
+        lambda: _day_body(day, can_manage=can_manage),
+    )
+    if _CSRF_PLACEHOLDER in body.html:
+        body = DayBody(
+            html=body.html.replace(_CSRF_PLACEHOLDER, get_token(request)), summary=body.summary
+        )
+    return body, can_manage
+
+
+def render_day(request: HttpRequest, day: dt.date, *, status: int = 200) -> HttpResponse:
+    body, can_manage = day_body(request, day)
     return render(
         request,
         "scheduler/day.html",
         {
             "day": day,
-            "overview": overview,
-            "sections": _sections(overview, here),
+            "body": mark_safe(body.html),  # noqa: S308 - rendered by our own template
+            "summary": body.summary,
             "previous_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1),
             "today": timezone.localdate(),
             "week_start": week_of(day)[0],
-            "here": here,
-            "can_manage": is_manager(request.user),
+            "can_manage": can_manage,
         },
         status=status,
     )

@@ -5,13 +5,16 @@ unschedule, print; a refused change; the 500 page."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.utils import timezone
 from playwright.sync_api import Browser, Dialog, Locator, Page, expect
 
 from core.dates import format_day
+from core.page_cache import FRAGMENT_CACHE_ALIAS
 from scheduler.models import Schedule, ScheduleChange
 from tests.browser.axe import run_axe
 from tests.browser.conftest import Shots, World, expect_message, sign_in
@@ -19,6 +22,16 @@ from tests.core.error_views import SECRET_TEXT
 from tests.employees.factories import TimeOffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def day_kept(settings: pytest.FixtureRequest) -> Iterator[None]:
+    """The day page's body kept per data version, as in production: every change below
+    must show on the next view of the day all the same."""
+    settings.DAY_PAGE_CACHE_SECONDS = 300  # type: ignore[attr-defined]
+    caches[FRAGMENT_CACHE_ALIAS].clear()
+    yield
+    caches[FRAGMENT_CACHE_ALIAS].clear()
 
 
 def candidate(page: Page, employee_id: int) -> Locator:

@@ -15,13 +15,21 @@ from django.db import connection, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
+from attendance.models import AttendanceRecord, AttendanceStatus
 from core.models import DataVersion
 from core.page_cache import WATCHED_TABLES, data_version
 from employees.models import Employee
 from events.models import Event
 from events.types import EventType
 from scheduler.models import Schedule
-from tests.employees.factories import EmployeeFactory
+from tests.employees.factories import (
+    CompanyHolidayFactory,
+    EmployeeFactory,
+    RotationExceptionFactory,
+    RotationFactory,
+    TimeOffFactory,
+    UnavailableDateFactory,
+)
 from tests.events.factories import EventFactory, store_local
 from tests.queries import count_queries
 from tests.scheduler.factories import ScheduleFactory
@@ -40,6 +48,20 @@ def test_every_watched_table_moves_the_version() -> None:
         "employees_employee": lambda: Employee.objects.update(name="Renamed"),
         "events_event": lambda: Event.objects.update(store_name="Renamed"),
         "scheduler_schedule": lambda: Schedule.objects.update(external_schedule_id="77"),
+        "employees_timeoff": lambda: TimeOffFactory.create(employee=schedule.employee),
+        "employees_unavailabledate": lambda: UnavailableDateFactory.create(
+            employee=schedule.employee
+        ),
+        "employees_companyholiday": lambda: CompanyHolidayFactory.create(),
+        "employees_rotation": lambda: RotationFactory.create(),
+        "employees_rotationexception": lambda: RotationExceptionFactory.create(),
+        "attendance_attendancerecord": lambda: AttendanceRecord.objects.create(
+            schedule=schedule,
+            employee=schedule.employee,
+            work_date=schedule.work_date,
+            status=AttendanceStatus.ON_TIME,
+            recorded_at=schedule.start,
+        ),
     }
     assert set(tables) == set(WATCHED_TABLES)
     for table, write in tables.items():
