@@ -12,6 +12,23 @@ from drf_spectacular.utils import extend_schema_field
 from core.fields import MAX_ID
 
 
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, making its form class once per filter set class.
+
+    django-filter makes a new form class (and a field per filter) for every request; the
+    fields depend only on the declared filters, so the first one made is kept on the
+    class. A subclass that changes its filters per instance must not use this.
+    """
+
+    def get_form_class(self) -> type[forms.Form]:
+        cls = type(self)
+        made: type[forms.Form] | None = cls.__dict__.get("_made_form_class")
+        if made is None:
+            made = super().get_form_class()
+            cls._made_form_class = made  # type: ignore[attr-defined]
+        return made
+
+
 class DateRangeForm(forms.Form):
     """Refuses a `date_from` after `date_to`, naming the parameter."""
 

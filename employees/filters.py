@@ -3,12 +3,12 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from core.filters import StableOrderingFilter, StrictBooleanFilter
+from core.filters import FilterSet, StableOrderingFilter, StrictBooleanFilter
 from employees.models import Employee, JobTitle
 from employees.querysets import EmployeeQuerySet
 
 
-class EmployeeFilter(django_filters.FilterSet):
+class EmployeeFilter(FilterSet):
     job_title = django_filters.MultipleChoiceFilter(choices=JobTitle.choices)
     is_active = StrictBooleanFilter()
     search = django_filters.CharFilter(

@@ -6,13 +6,13 @@ import django_filters
 from django.db.models import Q
 
 from core.dates import bound_from, bound_until
-from core.filters import DateRangeForm, StableOrderingFilter, StrictBooleanFilter
+from core.filters import DateRangeForm, FilterSet, StableOrderingFilter, StrictBooleanFilter
 from events.models import Event, EventCondition
 from events.querysets import EventQuerySet
 from events.types import EventType
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(FilterSet):
     date_from = django_filters.DateFilter(
         method="filter_date_from", label="Window meets this store-local day or later"
     )

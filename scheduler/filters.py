@@ -5,13 +5,13 @@ import datetime as dt
 import django_filters
 
 from core.dates import bound_from, bound_until
-from core.filters import DateRangeForm, IdFilter, StableOrderingFilter
+from core.filters import DateRangeForm, FilterSet, IdFilter, StableOrderingFilter
 from events.types import EventType
 from scheduler.models import Schedule
 from scheduler.querysets import ScheduleQuerySet
 
 
-class ScheduleFilter(django_filters.FilterSet):
+class ScheduleFilter(FilterSet):
     date_from = django_filters.DateFilter(
         method="filter_date_from", label="Starts on this store-local day or later"
     )

@@ -57,6 +57,14 @@ def schedule_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     times cheaper, because no model instance or serializer field is involved.
     """
     tz = timezone.get_current_timezone()
+    written: dict[dt.datetime, str] = {}  # a day's rows share a few start and end times
+
+    def local(moment: dt.datetime) -> str:
+        text = written.get(moment)
+        if text is None:
+            text = written[moment] = iso_local(moment, tz)
+        return text
+
     return [
         {
             "id": pk,
@@ -69,8 +77,8 @@ def schedule_row_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
             "employee": employee_id,
             "employee_external_id": external_id,
             "employee_name": employee_name,
-            "start": iso_local(start, tz),
-            "end": iso_local(end, tz),
+            "start": local(start),
+            "end": local(end),
             "paired_event": core_event_id if core_event_id is not None else supervisor_id,
             "external_schedule_id": external_schedule_id,
             "created_at": iso_local(created_at, tz),
