@@ -3,7 +3,7 @@
 The data version (core.models.DataVersion) keys what is cached per data version (API
 list pages, page fragments: core/page_cache.py). Migration core 0001 created the
 version row, the PostgreSQL function that moves it and the triggers of the first three
-tables; an app whose table joins `WATCHED_TABLES` adds its triggers with
+tables (with the SQL below); an app whose table joins `WATCHED_TABLES` adds its triggers with
 `watch_tables(...)` in a migration of its own (which depends on core 0001).
 
 PostgreSQL: a deferred constraint trigger per table fires at COMMIT and moves the

@@ -12,6 +12,8 @@ already, so the counter adds no contention.
 
 from django.db import migrations, models
 
+from core.data_version_sql import PG_DROP, PG_TRIGGERS, SQLITE_OPS, SQLITE_TRIGGER
+
 WATCHED_TABLES = ("employees_employee", "events_event", "scheduler_schedule")
 
 PG_FUNCTION = """
@@ -29,28 +31,6 @@ BEGIN
 END
 $$
 """
-PG_TRIGGERS = """
-CREATE CONSTRAINT TRIGGER core_data_version_{table}
-AFTER INSERT OR UPDATE OR DELETE ON {table}
-DEFERRABLE INITIALLY DEFERRED
-FOR EACH ROW EXECUTE FUNCTION core_data_version_bump();
-CREATE TRIGGER core_data_version_truncate_{table}
-AFTER TRUNCATE ON {table}
-FOR EACH STATEMENT EXECUTE FUNCTION core_data_version_bump();
-"""
-PG_DROP = """
-DROP TRIGGER IF EXISTS core_data_version_{table} ON {table};
-DROP TRIGGER IF EXISTS core_data_version_truncate_{table} ON {table};
-"""
-SQLITE_TRIGGER = """
-CREATE TRIGGER core_data_version_{table}_{op} AFTER {op} ON {table}
-BEGIN
-    INSERT INTO core_dataversion (id, epoch, version)
-    VALUES (1, lower(hex(randomblob(16))), 1)
-    ON CONFLICT (id) DO UPDATE SET version = version + 1;
-END
-"""
-SQLITE_OPS = ("insert", "update", "delete")
 
 
 def forwards(apps, schema_editor):
