@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from core.dates import days_range, local_date
 from core.exceptions import ApplicationError, ConflictError
-from employees.models import Employee, JobTitle, Rotation, RotationException, RotationKind
+from employees.models import Employee, JobTitle, RotationKind
+from employees.selectors import rotations_on
 from events.models import Event, EventCondition
 from events.types import EventType, supervisor_offset
 from scheduler.hooks import ScheduleChanged, schedule_changed
@@ -83,23 +84,6 @@ def _employed_on(employee: Employee, day: dt.date) -> bool:
     return employee.is_active and (
         employee.termination_date is None or employee.termination_date > day
     )
-
-
-def _rotations(days: set[dt.date]) -> dict[dt.date, dict[str, int]]:
-    """`rotation_on` for many days: two queries."""
-    by_weekday: dict[int, dict[str, int]] = {}
-    for weekday, kind, employee_id in Rotation.objects.values_list(
-        "weekday", "kind", "employee_id"
-    ):
-        by_weekday.setdefault(weekday, {})[kind] = employee_id
-    on: dict[dt.date, dict[str, int]] = {
-        day: dict(by_weekday.get(day.weekday(), {})) for day in days
-    }
-    for day, kind, employee_id in RotationException.objects.filter(date__in=days).values_list(
-        "date", "kind", "employee_id"
-    ):
-        on[day][kind] = employee_id
-    return on
 
 
 @transaction.atomic
@@ -167,7 +151,7 @@ def _create_many(
         if supervisor_days
         else []
     )
-    rotations = _rotations(supervisor_days) if supervisor_days else {}
+    rotations = rotations_on(supervisor_days)
     lead_ids = {
         on[RotationKind.PRIMARY_LEAD]
         for on in rotations.values()
