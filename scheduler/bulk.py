@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from core.dates import days_range, local_date
 from core.exceptions import ApplicationError, ConflictError
@@ -29,14 +28,16 @@ from events.models import Event, EventCondition
 from events.types import EventType, supervisor_offset
 from scheduler.hooks import ScheduleChanged, schedule_changed
 from scheduler.models import ChangeSource, Schedule, ScheduleAction, ScheduleChange
-from scheduler.rules import Booking, Context, Snapshot, Violation, check
+from scheduler.rules import Booking, Context, Snapshot, check
 from scheduler.services import (
     RuleViolationError,
     ScheduleResult,
     SupervisorOutcome,
     UnacknowledgedWarningsError,
     _enforce,
+    _first_allowed,
     _lock,
+    _no_supervisor_reason,
     _place,
     _snapshot_of,
     _user,
@@ -277,36 +278,25 @@ def _supervisor(
     lead_id = rotations.get(day, {}).get(RotationKind.PRIMARY_LEAD)
     if lead_id in leads:
         people.append(leads[lead_id])
-    last: list[Violation] = []
-    seen: set[int] = set()
-    for person in people:
-        if person.pk in seen:
-            continue
-        seen.add(person.pk)
-        violations = check(
+    person, violations = _first_allowed(
+        people,
+        lambda person: check(
             event=event_facts(event),
             employee=facts[person.pk],
             start=start,
             context=Context.AUTO,
             snapshot=_around(snapshot, person.pk, start),
-        )
-        if any(v.is_hard for v in violations):
-            last = violations
-            continue
-        schedule = Schedule(event=event, employee=person, created_by=_user(by))
-        _place(schedule, start)
-        return (
-            _Pending(schedule, note="Scheduled with its Core event."),
-            SupervisorOutcome(schedule=schedule, violations=violations),
-        )
-    if not people:
-        reason = "No Club Supervisor works that day and no Primary Lead is on the rotation."
-    else:
-        reason = (
-            "No Club Supervisor or Primary Lead can take the Supervisor event at "
-            f"{timezone.localtime(start):%H:%M}."
-        )
-    return None, SupervisorOutcome(reason=reason, violations=last)
+        ),
+    )
+    if person is None:
+        reason = _no_supervisor_reason(start, anyone=bool(people))
+        return None, SupervisorOutcome(reason=reason, violations=violations)
+    schedule = Schedule(event=event, employee=person, created_by=_user(by))
+    _place(schedule, start)
+    return (
+        _Pending(schedule, note="Scheduled with its Core event."),
+        SupervisorOutcome(schedule=schedule, violations=violations),
+    )
 
 
 def _write(

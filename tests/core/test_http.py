@@ -187,7 +187,12 @@ def test_parse_retry_after(header, seconds):
 
 def test_backoff_is_full_jitter_below_the_cap():
     asked: list[tuple[float, float]] = []
-    policy = RetryPolicy(base=1.0, cap=5.0, jitter=lambda a, b: asked.append((a, b)) or b)
+
+    def highest(low: float, high: float) -> float:
+        asked.append((low, high))
+        return high
+
+    policy = RetryPolicy(base=1.0, cap=5.0, jitter=highest)
 
     assert [policy.delay(n) for n in range(4)] == [1.0, 2.0, 4.0, 5.0]
     assert asked == [(0.0, 1.0), (0.0, 2.0), (0.0, 4.0), (0.0, 5.0)]

@@ -127,10 +127,11 @@ def test_now_defaults_to_the_clock():
     past, future = _rows(-60 * 24 * 365 * 10, 60 * 24 * 365 * 10)  # ±10 years from NOW
     seen: list[int] = []
 
-    deliver_due(
-        _pending(), lambda pk, c: seen.append(pk) or "sent", outcomes=OUTCOMES,
-        client=FakeClient(), connect=FakeClient,
-    )  # fmt: skip
+    def deliver_one(pk: int, client: FakeClient) -> str:
+        seen.append(pk)
+        return "sent"
+
+    deliver_due(_pending(), deliver_one, outcomes=OUTCOMES, client=FakeClient(), connect=FakeClient)
 
     assert seen == [past]
     assert future not in seen

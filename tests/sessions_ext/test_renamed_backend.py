@@ -22,7 +22,7 @@ CURRENT = "core.auth_backends.PasswordBackend"
 
 @pytest.fixture
 def user() -> User:
-    return UserFactory()
+    return UserFactory.create()
 
 
 def test_a_session_of_the_former_backend_path_stays_signed_in(client: Client, user: User) -> None:
