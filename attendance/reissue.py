@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
 from typing import Any
 
 from django.conf import settings
@@ -30,15 +29,13 @@ from core.exceptions import (
     SyncDisabledError,
 )
 from core.features import get_feature
+from core.outbox import deliver_due, retry_later
 from employees.models import Employee
 from events.models import EventCondition
 from planning.client import PlanningClient, ReissueRefused
 from scheduler.models import ChangeSource, Schedule, ScheduleAction, ScheduleChange
 
 logger = logging.getLogger(__name__)
-
-BACKOFF_BASE_SECONDS = 30
-BACKOFF_CAP_SECONDS = 3600
 
 
 def _snapshot(schedule: Schedule, employee: Employee) -> dict[str, Any]:
@@ -135,34 +132,18 @@ def _dispatch() -> None:
     deliver_reissues.enqueue()
 
 
-def _backoff(attempts: int) -> dt.timedelta:
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
-    return dt.timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311
-
-
 def reissue_deliver(
     *, client: PlanningClient | None = None, now: dt.datetime | None = None
 ) -> dict[str, int]:
     """Send every due reissue, oldest first; counts by outcome."""
-    now = now or timezone.now()
-    counts = {"sent": 0, "refused": 0, "retry": 0, "failed": 0, "waiting": 0}
-    ids = list(
-        Reissue.objects.filter(state=ReissueState.PENDING, next_attempt_at__lte=now)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return deliver_due(
+        Reissue.objects.filter(state=ReissueState.PENDING),
+        _deliver_one,
+        outcomes=("sent", "refused", "retry", "failed", "waiting"),
+        client=client,
+        connect=PlanningClient.from_settings,
+        now=now,
     )
-    if not ids:
-        return counts
-    own = client is None
-    if client is None:
-        client = PlanningClient.from_settings()
-    try:
-        for pk in ids:
-            counts[_deliver_one(pk, client)] += 1
-    finally:
-        if own:
-            client.close()
-    return counts
 
 
 def _deliver_one(pk: int, client: PlanningClient) -> str:
@@ -185,12 +166,9 @@ def _deliver_one(pk: int, client: PlanningClient) -> str:
             return "refused"
         except ExternalAPIError as exc:
             item.message = str(exc.detail)[:300]
-            if item.attempts >= settings.SYNC_PUSH_MAX_ATTEMPTS:
-                item.state = ReissueState.FAILED
-                outcome = "failed"
-            else:
-                item.next_attempt_at = timezone.now() + _backoff(item.attempts)
-                outcome = "retry"
+            outcome = retry_later(
+                item, max_attempts=settings.SYNC_PUSH_MAX_ATTEMPTS, failed_state=ReissueState.FAILED
+            )
             item.save()
             logger.warning("Reissue %s attempt %d failed: %s", item.pk, item.attempts, exc.detail)
             return outcome

@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord, AttendanceStatus, CallOutReason
-from employees.models import Employee, JobTitle, Rotation, RotationException, RotationKind
+from employees.models import Employee, JobTitle, RotationKind
+from employees.selectors import rotations_between
 from events.models import EventCondition
 from events.types import EventType
 from scheduler.models import Schedule
@@ -106,23 +107,6 @@ def _weekly_hours(first: dt.date, last: dt.date) -> dict[dt.date, dict[int, floa
     ):
         hours[week_of(work_date)[0]][employee_id] += (end - start).total_seconds() / 3600
     return hours
-
-
-def rotations_between(first: dt.date, last: dt.date) -> dict[dt.date, dict[str, int]]:
-    """Who is on each rotation, day by day, exceptions applied (two queries)."""
-    weekly: dict[int, dict[str, int]] = defaultdict(dict)
-    for weekday, kind, employee_id in Rotation.objects.values_list("weekday", "kind", "employee"):
-        weekly[weekday][kind] = employee_id
-    found: dict[dt.date, dict[str, int]] = {}
-    day = first
-    while day <= last:
-        found[day] = dict(weekly.get(day.weekday(), {}))
-        day += dt.timedelta(days=1)
-    for day, kind, employee_id in RotationException.objects.filter(
-        date__gte=first, date__lte=last
-    ).values_list("date", "kind", "employee"):
-        found.setdefault(day, {})[kind] = employee_id
-    return found
 
 
 def _free_on(employee: Employee, day: dt.date, snapshot: Snapshot) -> bool:

@@ -158,6 +158,12 @@ AUTHENTICATION_BACKENDS = [
     # Django's, loading users with their employee link (the employee role costs no query).
     "core.auth_backends.PasswordBackend",
 ]
+# Former dotted paths of these backends → the current ones. Django stores the path in
+# each session and signs out a session whose path is no longer listed above; a session
+# signed in under a former path is moved to the current one instead (sessions_ext).
+AUTHENTICATION_BACKEND_RENAMES = {
+    "django.contrib.auth.backends.ModelBackend": "core.auth_backends.PasswordBackend",
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

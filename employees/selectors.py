@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Prefetch
 
@@ -66,3 +67,29 @@ def search_employees(query: str, *, limit: int = 25) -> list[Employee]:
             :limit
         ]
     )
+
+
+def rotations_on(days: Iterable[dt.date]) -> dict[dt.date, dict[str, int]]:
+    """Who is on each rotation that day (kind → employee id), for each of `days` in date
+    order; a one-day exception replaces the weekday's rotation. Two queries (none for no
+    days)."""
+    wanted = sorted(set(days))
+    if not wanted:
+        return {}
+    weekly: dict[int, dict[str, int]] = {}
+    for weekday, kind, employee_id in Rotation.objects.values_list(
+        "weekday", "kind", "employee_id"
+    ):
+        weekly.setdefault(weekday, {})[kind] = employee_id
+    found = {day: dict(weekly.get(day.weekday(), {})) for day in wanted}
+    for day, kind, employee_id in RotationException.objects.filter(
+        date__gte=wanted[0], date__lte=wanted[-1]
+    ).values_list("date", "kind", "employee_id"):
+        if day in found:
+            found[day][kind] = employee_id
+    return found
+
+
+def rotations_between(first: dt.date, last: dt.date) -> dict[dt.date, dict[str, int]]:
+    """`rotations_on` every day first..last (none when last is before first)."""
+    return rotations_on(first + dt.timedelta(days=n) for n in range((last - first).days + 1))

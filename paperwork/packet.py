@@ -28,8 +28,8 @@ from pypdf.errors import PdfReadError
 
 from core.exceptions import ApplicationError
 from core.features import get_feature
+from core.http import RetryPolicy, send_with_retry
 from paperwork import pdf
-from paperwork.http import RetryPolicy, send_with_retry
 from paperwork.models import EventReport, PacketBuild, PaperworkForm, ReportStatus
 from paperwork.portal import PortalSignInRequired
 from paperwork.reports import Edr, EdrItem, parse_report

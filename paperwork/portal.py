@@ -11,7 +11,7 @@ Reads: one bulk `browse-data` per store and date range, and one `edrReport` per 
 
 - A timeout on every call; reads and the sign-in steps are retried on 429/5xx, timeouts
   and failed connections with backoff and jitter, honouring `Retry-After`
-  (paperwork/http.py). The code check is sent once: a retry could burn the code.
+  (core/http.py). The code check is sent once: a retry could burn the code.
 - An expired session (401/403, or a redirect to the login page) raises
   `PortalSignInRequired`: only the manager can get a new SMS code.
 - The portal session (cookies + token) is handed back as a `PortalState`, which the
@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from core.exceptions import ConflictError, ExternalAPIError, InvalidInputError
 from core.features import require
-from paperwork.http import RetryPolicy, send_with_retry
+from core.http import RetryPolicy, send_with_retry
 
 logger = logging.getLogger(__name__)
 

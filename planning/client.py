@@ -20,11 +20,7 @@ Every failure is raised as core.exceptions.ExternalAPIError (a 502 problem).
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import logging
-import random
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +29,8 @@ from django.conf import settings
 
 from core.exceptions import ExternalAPIError
 from core.features import require
+from core.http import RETRY_STATUSES, RetryPolicy, send_with_retry
+from core.http import parse_retry_after as parse_retry_after  # re-exported
 
 logger = logging.getLogger(__name__)
 
@@ -42,43 +40,9 @@ SCHEDULE_PATH = "/planningextcontroller/scheduleMplanEvent"
 UNSCHEDULE_PATH = "/planningextcontroller/deleteScheduledMplanEvent"
 REISSUE_PATH = "/pendingworkextcontroller/createPendingWork/"
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REFUSED_STATUSES = frozenset({429, 503})  # the server did not act: safe to resend a POST
 EXPIRED_STATUSES = frozenset({401, 403})
-
-
-@dataclass
-class RetryPolicy:
-    """Exponential backoff with full jitter: attempt n waits U(0, min(cap, base·2ⁿ)),
-    or the server's `Retry-After` (capped) when it gave one."""
-
-    attempts: int = 4
-    base: float = 0.5
-    cap: float = 30.0
-    sleep: Callable[[float], None] = time.sleep
-    jitter: Callable[[float, float], float] = random.uniform
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        if retry_after is not None:
-            return min(self.cap, max(0.0, retry_after))
-        return self.jitter(0.0, min(self.cap, self.base * 2**attempt))
-
-
-def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
-    """Seconds from a `Retry-After` header: delta-seconds or an HTTP date; None if absent
-    or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+SERVICE = "planning system"
 
 
 class ReissueRefused(ExternalAPIError):
@@ -120,7 +84,7 @@ class PlanningClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._credentials = credentials
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or RetryPolicy(base=0.5)
         self.time_zone = time_zone or settings.TIME_ZONE
         self.logins = 0
         self._http = httpx.Client(
@@ -288,41 +252,35 @@ class PlanningClient:
         return response
 
     def _send(self, method: str, path: str, *, retry_all: bool, **kwargs: Any) -> httpx.Response:
-        """One request with the retry policy; returns the last response (any status)."""
-        policy = self.retry
-        for attempt in range(policy.attempts):
-            last = attempt == policy.attempts - 1
-            try:
-                response = self._http.request(method, path, **kwargs)
-            except httpx.ConnectError:
-                # The request never reached the server: resending cannot duplicate it.
-                reason, retry_after = "connection failed", None
-            except httpx.TimeoutException:
-                if not retry_all:
-                    raise ExternalAPIError(
-                        "The planning system did not answer in time; the change may or may "
-                        "not have been made."
-                    ) from None
-                reason, retry_after = "timed out", None
-            except httpx.HTTPError:
-                raise ExternalAPIError("The planning system could not be reached.") from None
-            else:
-                status = response.status_code
-                retryable = RETRY_STATUSES if retry_all else REFUSED_STATUSES
-                if status not in retryable:
-                    return response
-                reason = f"HTTP {status}"
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if last:
-                raise ExternalAPIError(f"The planning system is unavailable ({reason}).")
-            delay = policy.delay(attempt, retry_after)
-            logger.info(
-                "Planning system: %s %s %s; retry %d in %.2f s",
-                method,
-                path,
-                reason,
-                attempt + 1,
-                delay,
-            )
-            policy.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+        """One request with the retry policy; returns the last response (any status).
+
+        `retry_all` (reads, the login): every failure is retried. Otherwise (the POSTs
+        that change something) only what the server certainly did not act on.
+        """
+        return send_with_retry(
+            self._http,
+            method,
+            path,
+            policy=self.retry,
+            service=SERVICE,
+            retry_statuses=RETRY_STATUSES if retry_all else REFUSED_STATUSES,
+            transient=_transient_for_reads if retry_all else _transient_for_writes,
+            **kwargs,
+        )
+
+
+def _transient_for_writes(exc: httpx.HTTPError) -> str:
+    """Only a connection that never opened: resending cannot duplicate the request."""
+    if isinstance(exc, httpx.ConnectError):
+        return "connection failed"
+    if isinstance(exc, httpx.TimeoutException):
+        raise ExternalAPIError(
+            "The planning system did not answer in time; the change may or may not have been made."
+        ) from None
+    raise ExternalAPIError("The planning system could not be reached.") from None
+
+
+def _transient_for_reads(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    return _transient_for_writes(exc)

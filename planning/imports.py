@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError, InvalidInputError
 from planning.csv_io import MAX_FIELD_CHARS, REQUIRED_COLUMNS, csv_import, decode_csv
-from planning.models import CsvImport
+from planning.models import CsvImport, SyncRun
 from planning.outcome import Outcome, Progress
 from planning.sync import MAX_ERRORS_STORED
 
@@ -180,29 +180,37 @@ def _fail(pk: int, exc: Exception) -> None:
     )
 
 
+def _run_csv_import(upload: CsvImport, *, dry_run: bool) -> tuple[Outcome, SyncRun | None] | None:
+    """`csv_import` of the upload's file with its progress written as it goes; on failure
+    the upload is marked failed (and the unexpected logged) and None returned."""
+    try:
+        with _progress_writer(upload.pk) as progress:
+            return csv_import(
+                data=bytes(upload.data), dry_run=dry_run, by=upload.created_by, progress=progress
+            )
+    except Exception as exc:
+        _fail(upload.pk, exc)
+        if not isinstance(exc, ApplicationError):
+            what = "preview" if dry_run else "import"
+            logger.exception("CSV import %s: the %s failed", upload.pk, what)
+        return None
+
+
 def csv_import_preview(*, pk: int) -> CsvImport:
     """The task's body: the dry run, its row report stored on the upload."""
     upload = CsvImport.objects.get(pk=pk)
     if upload.state != CsvImport.State.PREVIEWING:
         return upload
-    try:
-        with _progress_writer(pk) as progress:
-            outcome, _ = csv_import(
-                data=bytes(upload.data), dry_run=True, by=upload.created_by, progress=progress
-            )
-    except Exception as exc:
-        _fail(pk, exc)
-        if not isinstance(exc, ApplicationError):
-            logger.exception("CSV import %s: the preview failed", pk)
-        upload.refresh_from_db()
-        return upload
-    CsvImport.objects.filter(pk=pk, state=CsvImport.State.PREVIEWING).update(
-        state=CsvImport.State.PREVIEWED,
-        report=_report(outcome),
-        progress_done=outcome.fetched,
-        progress_total=outcome.fetched,
-        finished_at=timezone.now(),
-    )
+    done = _run_csv_import(upload, dry_run=True)
+    if done is not None:
+        outcome, _ = done
+        CsvImport.objects.filter(pk=pk, state=CsvImport.State.PREVIEWING).update(
+            state=CsvImport.State.PREVIEWED,
+            report=_report(outcome),
+            progress_done=outcome.fetched,
+            progress_total=outcome.fetched,
+            finished_at=timezone.now(),
+        )
     upload.refresh_from_db()
     return upload
 
@@ -212,23 +220,15 @@ def csv_import_execute(*, pk: int) -> CsvImport:
     upload = CsvImport.objects.get(pk=pk)
     if upload.state != CsvImport.State.IMPORTING:
         return upload
-    try:
-        with _progress_writer(pk) as progress:
-            outcome, run = csv_import(
-                data=bytes(upload.data), dry_run=False, by=upload.created_by, progress=progress
-            )
-    except Exception as exc:
-        _fail(pk, exc)
-        if not isinstance(exc, ApplicationError):
-            logger.exception("CSV import %s: the import failed", pk)
-        upload.refresh_from_db()
-        return upload
-    CsvImport.objects.filter(pk=pk).update(
-        state=CsvImport.State.IMPORTED,
-        report=_report(outcome),
-        run=run,
-        data=b"",
-        finished_at=timezone.now(),
-    )
+    done = _run_csv_import(upload, dry_run=False)
+    if done is not None:
+        outcome, run = done
+        CsvImport.objects.filter(pk=pk).update(
+            state=CsvImport.State.IMPORTED,
+            report=_report(outcome),
+            run=run,
+            data=b"",
+            finished_at=timezone.now(),
+        )
     upload.refresh_from_db()
     return upload

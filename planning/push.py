@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
 from typing import Any
 
 from django.conf import settings
@@ -29,14 +28,12 @@ from django.utils import timezone
 from core.dates import local_date
 from core.exceptions import ExternalAPIError
 from core.features import get_feature
+from core.outbox import deliver_due, dispatch_on_commit, retry_later
 from planning.client import PlanningClient
 from planning.models import PendingPush, PushAction, PushState
 from scheduler.hooks import ScheduleChanged
 
 logger = logging.getLogger(__name__)
-
-BACKOFF_BASE_SECONDS = 30.0
-BACKOFF_CAP_SECONDS = 3600.0
 
 # ScheduleAction values (scheduler.models) → what the planning system must do.
 _ACTIONS = {
@@ -78,8 +75,7 @@ def outbox_record(*, schedule: Any, action: str, source: str) -> list[PendingPus
             )
         )
     created = PendingPush.objects.bulk_create(rows)
-    if not _dispatch_pending():
-        transaction.on_commit(_dispatch, robust=True)
+    dispatch_on_commit(_dispatch)  # once per transaction, however many rows
     return created
 
 
@@ -88,57 +84,24 @@ def outbox_on_schedule_changed(change: ScheduleChanged) -> None:
     outbox_record(schedule=change.schedule, action=change.action, source=change.source)
 
 
-def _dispatch_pending() -> bool:
-    """Whether this transaction already sends after commit, so one approval of many
-    proposals sends once, not once per schedule.
-
-    A callback still queued is one that no rollback has removed: the savepoints it was
-    registered under are either released (no longer undoable) or still open around
-    this point, so undoing them undoes these rows too. Reusing it never loses a send.
-    """
-    queued = getattr(transaction.get_connection(), "run_on_commit", [])
-    return any(func is _dispatch for _, func, *_ in queued)
-
-
 def _dispatch() -> None:
     from planning.tasks import deliver_pushes
 
     deliver_pushes.enqueue()
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    """Exponential with full jitter, capped: 30 s, 1 min, 2 min … 1 h."""
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
-    return dt.timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311
-
-
-def due_pushes(now: dt.datetime | None = None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        PendingPush.objects.filter(state=PushState.PENDING, next_attempt_at__lte=now)
-        .order_by("id")
-        .values_list("pk", flat=True)
-    )
-
-
 def push_deliver(
     *, client: PlanningClient | None = None, now: dt.datetime | None = None
 ) -> dict[str, int]:
     """Send every due pending push, in id order; returns counts by outcome."""
-    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0, "waiting": 0}
-    ids = due_pushes(now)
-    if not ids:
-        return counts
-    own_client = client is None
-    if client is None:
-        client = PlanningClient.from_settings()
-    try:
-        for pk in ids:
-            counts[_deliver_one(pk, client)] += 1
-    finally:
-        if own_client:
-            client.close()
-    return counts
+    return deliver_due(
+        PendingPush.objects.filter(state=PushState.PENDING),
+        _deliver_one,
+        outcomes=("sent", "failed", "retry", "skipped", "waiting"),
+        client=client,
+        connect=PlanningClient.from_settings,
+        now=now,
+    )
 
 
 def _deliver_one(pk: int, client: PlanningClient) -> str:
@@ -225,12 +188,9 @@ def _already_there(
 
 def _failed(item: PendingPush, exc: ExternalAPIError) -> str:
     item.last_error = exc.detail[:300]
-    if item.attempts >= settings.SYNC_PUSH_MAX_ATTEMPTS:
-        item.state = PushState.FAILED
-        outcome = "failed"
-    else:
-        item.next_attempt_at = timezone.now() + backoff(item.attempts)
-        outcome = "retry"
+    outcome = retry_later(
+        item, max_attempts=settings.SYNC_PUSH_MAX_ATTEMPTS, failed_state=PushState.FAILED
+    )
     item.save()
     logger.warning(
         "Push %s (%s schedule %s) attempt %d failed: %s",

@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from core.dates import days_range, local_date
 from core.exceptions import ConflictError, InvalidInputError, NotFoundError
-from employees.models import Employee, Rotation, RotationException
+from employees.models import Employee
+from employees.selectors import rotations_between
 from events.models import Event, EventCondition
 from events.types import EventType
 from scheduler import auto, auto_optimize
@@ -145,25 +146,8 @@ def load_problem(*, earliest: dt.date, last: dt.date) -> auto.Problem:
         events=problem_events,
         employees=[employee_facts(e) for e in employees],
         snapshot=snapshot,
-        rotations=_rotations(earliest, last),
+        rotations=rotations_between(earliest, last),
     )
-
-
-def _rotations(first: dt.date, last: dt.date) -> dict[dt.date, dict[str, int]]:
-    """Who is on each rotation, day by day (two queries)."""
-    weekly: dict[int, dict[str, int]] = {}
-    for weekday, kind, employee_id in Rotation.objects.values_list("weekday", "kind", "employee"):
-        weekly.setdefault(weekday, {})[kind] = employee_id
-    found: dict[dt.date, dict[str, int]] = {}
-    day = first
-    while day <= last:
-        found[day] = dict(weekly.get(day.weekday(), {}))
-        day += dt.timedelta(days=1)
-    for day, kind, employee_id in RotationException.objects.filter(
-        date__gte=first, date__lte=last
-    ).values_list("date", "kind", "employee"):
-        found.setdefault(day, {})[kind] = employee_id
-    return found
 
 
 # --- starting and executing a run ------------------------------------------------------

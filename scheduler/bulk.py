@@ -19,23 +19,25 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from core.dates import days_range, local_date
 from core.exceptions import ApplicationError, ConflictError
-from employees.models import Employee, JobTitle, Rotation, RotationException, RotationKind
+from employees.models import Employee, JobTitle, RotationKind
+from employees.selectors import rotations_on
 from events.models import Event, EventCondition
 from events.types import EventType, supervisor_offset
 from scheduler.hooks import ScheduleChanged, schedule_changed
 from scheduler.models import ChangeSource, Schedule, ScheduleAction, ScheduleChange
-from scheduler.rules import Booking, Context, Snapshot, Violation, check
+from scheduler.rules import Booking, Context, Snapshot, check
 from scheduler.services import (
     RuleViolationError,
     ScheduleResult,
     SupervisorOutcome,
     UnacknowledgedWarningsError,
     _enforce,
+    _first_allowed,
     _lock,
+    _no_supervisor_reason,
     _place,
     _snapshot_of,
     _user,
@@ -83,23 +85,6 @@ def _employed_on(employee: Employee, day: dt.date) -> bool:
     return employee.is_active and (
         employee.termination_date is None or employee.termination_date > day
     )
-
-
-def _rotations(days: set[dt.date]) -> dict[dt.date, dict[str, int]]:
-    """`rotation_on` for many days: two queries."""
-    by_weekday: dict[int, dict[str, int]] = {}
-    for weekday, kind, employee_id in Rotation.objects.values_list(
-        "weekday", "kind", "employee_id"
-    ):
-        by_weekday.setdefault(weekday, {})[kind] = employee_id
-    on: dict[dt.date, dict[str, int]] = {
-        day: dict(by_weekday.get(day.weekday(), {})) for day in days
-    }
-    for day, kind, employee_id in RotationException.objects.filter(date__in=days).values_list(
-        "date", "kind", "employee_id"
-    ):
-        on[day][kind] = employee_id
-    return on
 
 
 @transaction.atomic
@@ -167,7 +152,7 @@ def _create_many(
         if supervisor_days
         else []
     )
-    rotations = _rotations(supervisor_days) if supervisor_days else {}
+    rotations = rotations_on(supervisor_days)
     lead_ids = {
         on[RotationKind.PRIMARY_LEAD]
         for on in rotations.values()
@@ -293,36 +278,25 @@ def _supervisor(
     lead_id = rotations.get(day, {}).get(RotationKind.PRIMARY_LEAD)
     if lead_id in leads:
         people.append(leads[lead_id])
-    last: list[Violation] = []
-    seen: set[int] = set()
-    for person in people:
-        if person.pk in seen:
-            continue
-        seen.add(person.pk)
-        violations = check(
+    person, violations = _first_allowed(
+        people,
+        lambda person: check(
             event=event_facts(event),
             employee=facts[person.pk],
             start=start,
             context=Context.AUTO,
             snapshot=_around(snapshot, person.pk, start),
-        )
-        if any(v.is_hard for v in violations):
-            last = violations
-            continue
-        schedule = Schedule(event=event, employee=person, created_by=_user(by))
-        _place(schedule, start)
-        return (
-            _Pending(schedule, note="Scheduled with its Core event."),
-            SupervisorOutcome(schedule=schedule, violations=violations),
-        )
-    if not people:
-        reason = "No Club Supervisor works that day and no Primary Lead is on the rotation."
-    else:
-        reason = (
-            "No Club Supervisor or Primary Lead can take the Supervisor event at "
-            f"{timezone.localtime(start):%H:%M}."
-        )
-    return None, SupervisorOutcome(reason=reason, violations=last)
+        ),
+    )
+    if person is None:
+        reason = _no_supervisor_reason(start, anyone=bool(people))
+        return None, SupervisorOutcome(reason=reason, violations=violations)
+    schedule = Schedule(event=event, employee=person, created_by=_user(by))
+    _place(schedule, start)
+    return (
+        _Pending(schedule, note="Scheduled with its Core event."),
+        SupervisorOutcome(schedule=schedule, violations=violations),
+    )
 
 
 def _write(

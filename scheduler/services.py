@@ -16,7 +16,7 @@ part cannot be placed, the Core change still happens and the result says why.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,20 +297,31 @@ def _supervisor_choice(
         last=day + dt.timedelta(days=1),
     )
     facts = event_facts(plan.event)
-    last: list[Violation] = []
-    seen: set[int] = set()
-    for person in people:
-        if person.pk in seen:
-            continue
-        seen.add(person.pk)
-        violations = check(
+    return _first_allowed(
+        people,
+        lambda person: check(
             event=facts,
             employee=employee_facts(person),
             start=plan.start,
             context=Context.AUTO,
             snapshot=snapshot,
             ignore_schedules=ignore,
-        )
+        ),
+    )
+
+
+def _first_allowed(
+    people: Iterable[Employee], violations_of: Callable[[Employee], list[Violation]]
+) -> tuple[Employee | None, list[Violation]]:
+    """The first of `people` (each once, in order) with no hard violation, and their
+    warnings; else None and the last person's violations."""
+    last: list[Violation] = []
+    seen: set[int] = set()
+    for person in people:
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        violations = violations_of(person)
         if not any(v.is_hard for v in violations):
             return person, violations
         last = violations
@@ -318,11 +329,17 @@ def _supervisor_choice(
 
 
 def _no_one_reason(plan: _SupervisorPlan) -> str:
-    if not plan.candidates and plan.existing is None:
+    anyone = bool(plan.candidates) or plan.existing is not None
+    return _no_supervisor_reason(plan.start, anyone=anyone)
+
+
+def _no_supervisor_reason(start: dt.datetime, *, anyone: bool) -> str:
+    """Why nobody takes a Supervisor event: nobody to ask, or nobody who may."""
+    if not anyone:
         return "No Club Supervisor works that day and no Primary Lead is on the rotation."
     return (
         "No Club Supervisor or Primary Lead can take the Supervisor event at "
-        f"{timezone.localtime(plan.start):%H:%M}."
+        f"{timezone.localtime(start):%H:%M}."
     )
 
 

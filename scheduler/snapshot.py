@@ -18,12 +18,11 @@ from core.dates import days_range
 from employees.models import (
     CompanyHoliday,
     Employee,
-    Rotation,
-    RotationException,
     RotationKind,
     TimeOff,
     UnavailableDate,
 )
+from employees.selectors import rotations_between, rotations_on
 from events.models import Event
 from scheduler.models import Schedule
 from scheduler.rules import Booking, EmployeeFacts, EventFacts, Snapshot
@@ -102,23 +101,12 @@ def load_snapshot(*, employee_ids: Collection[int], first: dt.date, last: dt.dat
 
 
 def primary_leads_between(first: dt.date, last: dt.date) -> dict[dt.date, int]:
-    """The Primary Lead on each day first..last, one-day exceptions applied (two queries)."""
-    weekly = dict(
-        Rotation.objects.filter(kind=RotationKind.PRIMARY_LEAD).values_list(
-            "weekday", "employee_id"
-        )
-    )
-    found: dict[dt.date, int] = {}
-    for offset in range((last - first).days + 1):
-        day = first + dt.timedelta(days=offset)
-        if day.weekday() in weekly:
-            found[day] = weekly[day.weekday()]
-    found.update(
-        RotationException.objects.filter(
-            kind=RotationKind.PRIMARY_LEAD, date__gte=first, date__lte=last
-        ).values_list("date", "employee_id")
-    )
-    return found
+    """The Primary Lead on each day first..last that has one (two queries)."""
+    return {
+        day: on[RotationKind.PRIMARY_LEAD]
+        for day, on in rotations_between(first, last).items()
+        if RotationKind.PRIMARY_LEAD in on
+    }
 
 
 def rotation_on(day: dt.date) -> dict[str, int]:
@@ -126,8 +114,4 @@ def rotation_on(day: dt.date) -> dict[str, int]:
 
     A one-day exception replaces the weekday's rotation. Two queries.
     """
-    on_duty = dict(
-        Rotation.objects.filter(weekday=day.weekday()).values_list("kind", "employee_id")
-    )
-    on_duty.update(RotationException.objects.filter(date=day).values_list("kind", "employee_id"))
-    return on_duty
+    return rotations_on([day])[day]

@@ -4,7 +4,8 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 
 from sessions_ext.client import client_ip, user_agent
@@ -21,6 +22,15 @@ def mark_session_started(request: HttpRequest) -> None:
     request.session.set_expiry(settings.SESSION_IDLE_TIMEOUT)
 
 
+def follow_backend_rename(session: SessionBase) -> None:
+    """Move a session signed in under a backend's former dotted path to its current one
+    (AUTHENTICATION_BACKEND_RENAMES), before Django would sign it out for naming a
+    backend no longer configured."""
+    renamed = settings.AUTHENTICATION_BACKEND_RENAMES.get(session.get(BACKEND_SESSION_KEY, ""))
+    if renamed:
+        session[BACKEND_SESSION_KEY] = renamed
+
+
 class SessionSecurityMiddleware:
     """Server-side idle and absolute timeouts, and who/where for the session row.
 
@@ -28,6 +38,7 @@ class SessionSecurityMiddleware:
     either timeout is flushed before the user is looked up, so the request is served
     as anonymous. `last_activity` is refreshed at most once per
     SESSION_ACTIVITY_INTERVAL seconds; in between, a request writes nothing.
+    A session naming a renamed authentication backend is moved to its new name first.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -39,6 +50,7 @@ class SessionSecurityMiddleware:
         session.client_ip = client_ip(request)  # type: ignore[attr-defined]
         session.client_user_agent = user_agent(request)  # type: ignore[attr-defined]
         if session.session_key and SESSION_KEY in session:
+            follow_backend_rename(session)
             self._enforce_timeouts(request)
         return self.get_response(request)
 

@@ -138,3 +138,12 @@ def test_the_progress_bar_follows_a_build_in_the_background(
     # The page polls, sees the build finished and reloads itself with the result.
     expect(page.get_by_role("heading", name="Ready", exact=True)).to_be_visible(timeout=15_000)
     expect(page.locator("#run-progress")).to_have_count(0)
+
+
+def test_the_progress_text_counts_a_build_s_steps(page: Page, manager: User, world: World) -> None:
+    build = PacketBuild.objects.create(day=world.day, requested_by=manager)
+    sign_in(page, manager, next_url=f"/paperwork/packets/{build.pk}/")
+    expect(page.locator("[data-progress-text]")).to_have_text("0 of 0 steps (0%)")
+    PacketBuild.objects.filter(pk=build.pk).update(progress_done=2, progress_total=5)
+    # The next poll writes the build's count in its own unit (the page's data-unit).
+    expect(page.locator("[data-progress-text]")).to_have_text("2 of 5 steps (40%)", timeout=10_000)

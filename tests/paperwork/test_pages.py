@@ -368,3 +368,22 @@ def test_a_changed_session_secret_makes_stored_portal_sessions_unusable(
     with pytest.raises(PortalSignInRequired):
         portal_state_of(manager_user)
     assert not PortalSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_link"),
+    [("reader_user", False), ("manager_user", True), ("staff_user", True)],
+)
+def test_the_print_sheet_links_the_paperwork_only_for_who_may_open_it(
+    client: Client, request: pytest.FixtureRequest, who: str, sees_link: bool
+) -> None:
+    scheduled("606001")
+    signed(client, request.getfixturevalue(who))
+    link = reverse("paperwork-day", args=[DAY])
+
+    sheet = client.get(reverse("day-print", args=[DAY]))
+    paperwork = client.get(link)
+
+    assert sheet.status_code == 200
+    assert (f'href="{link}"' in sheet.content.decode()) is sees_link
+    assert paperwork.status_code == (200 if sees_link else 403)

@@ -92,7 +92,7 @@ def test_a_working_upload_shows_the_progress_bar(client: Client, manager_user):
 
     assert f'data-url="/planning/imports/{upload.pk}/progress/"' in page
     assert '<progress max="20000" value="3000">15%</progress>' in page
-    assert "js/import_progress.js" in page
+    assert "js/progress.js" in page
     assert (body["stage"], body["percent"], body["finished"]) == (
         "Checking the schedules against the rules",
         15,

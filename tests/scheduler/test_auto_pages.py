@@ -139,7 +139,7 @@ def test_progress_endpoint(manager: Client) -> None:
     }
     page = manager.get(f"/auto/{run.pk}/")
     assert b'id="run-progress"' in page.content
-    assert b"auto_progress.js" in page.content
+    assert b"js/progress.js" in page.content
     _run(1)
     body = manager.get(f"/auto/{run.pk}/progress/").json()
     assert body["status"] == "queued"  # still that one; the other run finished
