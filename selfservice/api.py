@@ -3,6 +3,7 @@ side of time-off requests."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -23,13 +24,16 @@ from selfservice.serializers import (
     DenySerializer,
     MyScheduleQuerySerializer,
     MyScheduleSerializer,
+    PublishSerializer,
     TimeOffRequestCreateSerializer,
     TimeOffRequestSerializer,
+    WeekPreviewSerializer,
+    WeekPublicationSerializer,
 )
 
 
 class IsManager(BasePermission):
-    message = "Only staff and managers decide on time-off requests."
+    message = "Only staff and managers decide on time-off requests and publish weeks."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(request.user and request.user.is_authenticated) and is_manager(request.user)
@@ -133,3 +137,33 @@ class RequestDecideView(APIView):
         else:
             req = services.timeoff_request_deny(request_id=pk, by=request.user, note=note)
         return Response(TimeOffRequestSerializer(req).data)
+
+
+class WeekPublicationView(APIView):
+    """A week's publication (managers): GET what publishing it would tell, per employee
+    whose week changed since its last publication; POST publishes it (records it and
+    writes one digest email per changed employee, sent after commit)."""
+
+    permission_classes = [IsManager]
+
+    @extend_schema(summary="Preview publishing a week", responses=WeekPreviewSerializer)
+    def get(self, request: Request, day: dt.date) -> Response:
+        return Response(WeekPreviewSerializer(selectors.week_preview(day)).data)
+
+    @extend_schema(
+        summary="Publish a week",
+        request=PublishSerializer,
+        responses={
+            201: WeekPublicationSerializer,
+            409: OpenApiResponse(description="Nothing changed, or changed since the preview"),
+        },
+    )
+    def post(self, request: Request, day: dt.date) -> Response:
+        data = PublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        publication = services.week_publish(
+            day=day, by=request.user, basis=data.validated_data.get("basis")
+        )
+        return Response(
+            WeekPublicationSerializer(publication).data, status=status.HTTP_201_CREATED
+        )
