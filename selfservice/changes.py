@@ -15,7 +15,7 @@ just as it drops the rows written inside it, so the markers always match the not
 rows that will commit: a proposal refused and rolled back alone, or a sync batch redone
 one row at a time, never leaves an employee with two notices or without one. The
 transaction's look-ups (the published weeks, who switched notices off) are kept the
-same way and loaded once, at its first change.
+same way and loaded once, at its first change (selfservice/transactions.py).
 
 The row carries no text yet (the transaction does not know its last change when it
 writes the row): the delivery task tells what is true when it sends
@@ -25,7 +25,6 @@ writes the row): the delivery task tells what is true when it sends
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,24 +36,17 @@ from scheduler.models import Schedule
 from scheduler.selectors import week_of
 from selfservice.models import EmployeePreferences, Notice, NoticeKind, WeekPublication
 from selfservice.notices import CHANGE_SUBJECT, dispatch_after_commit
+from selfservice.transactions import queued, transaction_key
 
 HOOK_KEY = "selfservice.change_notices"
-
-# Moved by a publication or a notices switch in this process: a transaction's look-ups
-# loaded before are stale (a test, or a script, doing both in one transaction).
-_generation = [0]
-
-
-def forget_lookups() -> None:
-    _generation[0] += 1
 
 
 class _Lookups:
     """What one transaction needs to decide who is told: loaded at its first schedule
     change (one query; a second once a published week is touched)."""
 
-    def __init__(self) -> None:
-        self.generation = _generation[0]
+    def __init__(self, key: str | None) -> None:
+        self.key = key
         self.today = timezone.localdate()
         self.published = set(
             WeekPublication.objects.filter(week_start__gte=week_of(self.today)[0]).values_list(
@@ -82,27 +74,25 @@ class _Decided:
     """Marks an employee decided in this transaction: told (a notice row was written) or
     not (inactive, no email, notices off)."""
 
-    def __init__(self, employee_id: int) -> None:
+    def __init__(self, employee_id: int, key: str | None) -> None:
         self.employee_id = employee_id
+        self.key = key
 
     def __call__(self) -> None:
         """Nothing to do after commit (see the module)."""
 
 
-def _queued() -> list[Any]:
-    return [func for _, func, *_ in getattr(transaction.get_connection(), "run_on_commit", [])]
-
-
 def _state() -> tuple[_Lookups, set[int]]:
+    key = transaction_key()
     lookups = None
     decided: set[int] = set()
-    for func in _queued():
-        if isinstance(func, _Lookups) and func.generation == _generation[0]:
+    for func in queued():
+        if isinstance(func, _Lookups) and func.key == key:
             lookups = func
-        elif isinstance(func, _Decided):
+        elif isinstance(func, _Decided) and func.key == key:
             decided.add(func.employee_id)
     if lookups is None:
-        lookups = _Lookups()
+        lookups = _Lookups(key)
         transaction.on_commit(lookups)
     return lookups, decided
 
@@ -138,7 +128,7 @@ def notice_on_schedule_changed(change: ScheduleChanged) -> None:
         if week_of(day)[0] not in lookups.published:
             continue
         decided.add(employee_id)
-        transaction.on_commit(_Decided(employee_id))
+        transaction.on_commit(_Decided(employee_id, lookups.key))
         if employee_id in lookups.opted_out:
             continue
         employee = _employee(change.schedule, employee_id)

@@ -171,8 +171,9 @@ class Notice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # A change notice is written when the change is, but told when it is sent: what the
-    # employee's published weeks were then ({"<monday>": [entries]}), so the next one
-    # tells only what changed after it (selfservice/changes.py).
+    # employee's published weeks were then, and against which publication of each
+    # ({"<monday>": {"publication": id, "entries": [...]}}), so the next one tells only
+    # what changed since (selfservice/notices.py, change_message).
     told = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:

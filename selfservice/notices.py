@@ -19,6 +19,8 @@ import logging
 import random
 import smtplib
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -44,6 +46,7 @@ from selfservice.models import (
     TimeOffRequest,
     WeekPublication,
 )
+from selfservice.transactions import queued, transaction_key
 from selfservice.weeks import Changes, Entry, diff, entries_from_json, entries_to_json
 
 logger = logging.getLogger(__name__)
@@ -77,7 +80,7 @@ def wants_notices(employees: list[Employee]) -> set[int]:
     return {e.pk for e in employees if e.is_active and e.email and e.pk not in opted_out}
 
 
-def notices_record(rows: list[tuple[Employee, str, str, str]]) -> list[Notice]:
+def notices_record(rows: Sequence[tuple[Employee, str, str, str]]) -> list[Notice]:
     """Write notices (employee, kind, subject, body) for those who want them, in bulk,
     and send them after commit (one send task per transaction)."""
     allowed = wants_notices([employee for employee, *_ in rows])
@@ -93,21 +96,25 @@ def notices_record(rows: list[tuple[Employee, str, str, str]]) -> list[Notice]:
     return created
 
 
+class _Send:
+    """After commit: the task that sends what is due. One per transaction: a callback
+    still queued is one no rollback has removed, and undoing its savepoint would undo
+    the rows it is for as well (selfservice/transactions.py)."""
+
+    def __init__(self, key: str | None) -> None:
+        self.key = key
+
+    def __call__(self) -> None:
+        from selfservice.tasks import deliver_notices
+
+        deliver_notices.enqueue()
+
+
 def dispatch_after_commit() -> None:
     """Send what is due once this transaction commits (one send per transaction)."""
-    if not _dispatch_pending():
-        transaction.on_commit(_dispatch, robust=True)
-
-
-def _dispatch_pending() -> bool:
-    queued = getattr(transaction.get_connection(), "run_on_commit", [])
-    return any(func is _dispatch for _, func, *_ in queued)
-
-
-def _dispatch() -> None:
-    from selfservice.tasks import deliver_notices
-
-    deliver_notices.enqueue()
+    key = transaction_key()
+    if not any(isinstance(func, _Send) and func.key == key for func in queued()):
+        transaction.on_commit(_Send(key), robust=True)
 
 
 def notice_for_decision(req: TimeOffRequest) -> list[Notice]:
@@ -131,9 +138,8 @@ def feed_line_of(feed: CalendarFeed | None, *, masked: bool = False) -> str:
     if not get_feature("calendar_feeds").usable:
         return ""
     if feed is None:
-        return (
-            "Subscribe to your schedule in your phone's calendar: "
-            + site_url(reverse("me-calendar"))
+        return "Subscribe to your schedule in your phone's calendar: " + site_url(
+            reverse("me-calendar")
         )
     if masked:
         link = "(their own link, not shown here)"
@@ -178,11 +184,11 @@ def latest_publications(first_monday: dt.date) -> dict[dt.date, WeekPublication]
     return {p.week_start: p for p in rows.order_by("week_start")}
 
 
-def change_message(notice: Notice, *, today: dt.date) -> tuple[str, dict[str, list]] | None:
-    """What a change notice tells when it is sent, and what it tells (to store): for each
+def change_message(notice: Notice, *, today: dt.date) -> tuple[str, dict[str, Any]] | None:
+    """What a change notice tells when it is sent, and what it told (to store): for each
     published week from this one on, the employee's live schedules against what they
-    were last told of it (the week's latest publication, or their last change notice
-    sent after it). None: nothing left to tell. Three queries."""
+    were last told of it: their last change notice sent since the week's latest
+    publication, else that publication. None: nothing left to tell. Three queries."""
     weeks = latest_publications(week_of(today)[0])
     if not weeks:
         return None
@@ -194,9 +200,10 @@ def change_message(notice: Notice, *, today: dt.date) -> tuple[str, dict[str, li
             told__isnull=False,
         )
         .order_by("-sent_at", "-id")
-        .only("told", "sent_at")
+        .only("told")
         .first()
     )
+    last_told: dict[str, Any] = last.told if last is not None and last.told else {}
     start, end = days_range(min(weeks), max(weeks) + dt.timedelta(days=6))
     live: dict[dt.date, list[Entry]] = defaultdict(list)
     for schedule in (
@@ -207,15 +214,14 @@ def change_message(notice: Notice, *, today: dt.date) -> tuple[str, dict[str, li
     ):
         entry = Entry.of(schedule)
         live[week_of(entry.day)[0]].append(entry)
-    told: dict[str, list] = {}
+    told: dict[str, Any] = {}
     changed: list[tuple[str, Changes]] = []
     for monday, publication in weeks.items():
         key = monday.isoformat()
-        told[key] = entries_to_json(live[monday])
-        if last is not None and last.told and key in last.told and last.sent_at and (
-            last.sent_at > publication.published_at
-        ):
-            before = entries_from_json(last.told[key])
+        told[key] = {"publication": publication.pk, "entries": entries_to_json(live[monday])}
+        earlier = last_told.get(key)
+        if earlier is not None and earlier.get("publication") == publication.pk:
+            before = entries_from_json(earlier["entries"])
         else:
             before = [
                 e
@@ -310,5 +316,5 @@ def notice_retry(*, notice: Notice) -> Notice:
     notice.state = NoticeState.PENDING
     notice.next_attempt_at = timezone.now()
     notice.save(update_fields=["state", "next_attempt_at"])
-    transaction.on_commit(_dispatch, robust=True)
+    dispatch_after_commit()
     return notice

@@ -7,61 +7,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('employees', '0001_initial'),
-        ('selfservice', '0001_self_service'),
+        ("employees", "0001_initial"),
+        ("selfservice", "0001_self_service"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WeekPublication',
+            name="WeekPublication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField(help_text="The week's Monday.", verbose_name='week of')),
-                ('number', models.PositiveIntegerField(help_text="1 for the week's first publication.", verbose_name='publication')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('snapshot', models.JSONField(blank=True, default=list)),
-                ('employees_changed', models.PositiveIntegerField(default=0, verbose_name='employees with changes')),
-                ('added', models.PositiveIntegerField(default=0, verbose_name='schedules added')),
-                ('moved', models.PositiveIntegerField(default=0, verbose_name='schedules moved')),
-                ('removed', models.PositiveIntegerField(default=0, verbose_name='schedules taken off')),
-                ('digests', models.PositiveIntegerField(default=0, verbose_name='digest emails')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "week_start",
+                    models.DateField(help_text="The week's Monday.", verbose_name="week of"),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        help_text="1 for the week's first publication.", verbose_name="publication"
+                    ),
+                ),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("snapshot", models.JSONField(blank=True, default=list)),
+                (
+                    "employees_changed",
+                    models.PositiveIntegerField(default=0, verbose_name="employees with changes"),
+                ),
+                ("added", models.PositiveIntegerField(default=0, verbose_name="schedules added")),
+                ("moved", models.PositiveIntegerField(default=0, verbose_name="schedules moved")),
+                (
+                    "removed",
+                    models.PositiveIntegerField(default=0, verbose_name="schedules taken off"),
+                ),
+                ("digests", models.PositiveIntegerField(default=0, verbose_name="digest emails")),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='notice',
-            name='notice_state_valid',
+            model_name="notice",
+            name="notice_state_valid",
         ),
         migrations.AddField(
-            model_name='notice',
-            name='told',
+            model_name="notice",
+            name="told",
             field=models.JSONField(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='state',
-            field=models.CharField(choices=[('pending', 'Waiting to be sent'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Not sent: nothing left to tell')], default='pending', max_length=16),
+            model_name="notice",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting to be sent"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("skipped", "Not sent: nothing left to tell"),
+                ],
+                default="pending",
+                max_length=16,
+            ),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['employee', 'kind', 'state', 'sent_at'], name='notice_employee_idx'),
+            model_name="notice",
+            index=models.Index(
+                fields=["employee", "kind", "state", "sent_at"], name="notice_employee_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'sent', 'failed', 'skipped'])), name='notice_state_valid'),
+            model_name="notice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["pending", "sent", "failed", "skipped"])),
+                name="notice_state_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='weekpublication',
-            name='published_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="weekpublication",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='weekpublication',
-            constraint=models.UniqueConstraint(fields=('week_start', 'number'), name='weekpublication_week_number_unique'),
+            model_name="weekpublication",
+            constraint=models.UniqueConstraint(
+                fields=("week_start", "number"), name="weekpublication_week_number_unique"
+            ),
         ),
     ]

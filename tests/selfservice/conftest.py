@@ -13,6 +13,12 @@ from employees.models import Employee
 from scheduler.models import Schedule
 from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory
+from tests.planning.conftest import (  # noqa: F401 (the fake planning system on loopback)
+    _planning_server_process,
+    fake,
+    planning_server,
+    sync_on,
+)
 from tests.scheduler.factories import ScheduleFactory
 
 

@@ -38,7 +38,7 @@ def test_one_notice_per_decision(
     notice = Notice.objects.get()
     assert (notice.kind, notice.recipient, notice.state) == ("decision", "emma@example.com", "sent")
     assert len(mail.outbox) == 1
-    assert notice_deliver() == {"sent": 0, "retry": 0, "failed": 0, "waiting": 0}
+    assert notice_deliver() == {"sent": 0, "skipped": 0, "retry": 0, "failed": 0, "waiting": 0}
     assert len(mail.outbox) == 1
 
 
@@ -83,7 +83,7 @@ def test_smtp_failure_is_retried_later_without_a_duplicate(
     settings.EMAIL_PORT = _closed_port()
     settings.EMAIL_TIMEOUT = 2
 
-    assert notice_deliver() == {"sent": 0, "retry": 1, "failed": 0, "waiting": 0}
+    assert notice_deliver() == {"sent": 0, "skipped": 0, "retry": 1, "failed": 0, "waiting": 0}
 
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (NoticeState.PENDING, 1)
@@ -91,12 +91,30 @@ def test_smtp_failure_is_retried_later_without_a_duplicate(
         notice.last_error == "ConnectionRefusedError: the mail server refused or was unreachable."
     )
     assert notice.next_attempt_at > timezone.now()
-    assert notice_deliver() == {"sent": 0, "retry": 0, "failed": 0, "waiting": 0}  # not due
+    assert notice_deliver() == {
+        "sent": 0,
+        "skipped": 0,
+        "retry": 0,
+        "failed": 0,
+        "waiting": 0,
+    }  # not due
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     later = notice.next_attempt_at + dt.timedelta(seconds=1)
-    assert notice_deliver(now=later) == {"sent": 1, "retry": 0, "failed": 0, "waiting": 0}
-    assert notice_deliver(now=later) == {"sent": 0, "retry": 0, "failed": 0, "waiting": 0}
+    assert notice_deliver(now=later) == {
+        "sent": 1,
+        "skipped": 0,
+        "retry": 0,
+        "failed": 0,
+        "waiting": 0,
+    }
+    assert notice_deliver(now=later) == {
+        "sent": 0,
+        "skipped": 0,
+        "retry": 0,
+        "failed": 0,
+        "waiting": 0,
+    }
     assert len(mail.outbox) == 1
     notice.refresh_from_db()
     assert (notice.state, notice.attempts, notice.last_error) == (NoticeState.SENT, 2, "")
@@ -145,7 +163,7 @@ def test_deliver_notices_command(pending: TimeOffRequest, manager_user: Any) -> 
     timeoff_request_approve(request_id=pending.pk, by=manager_user)
     out = StringIO()
     call_command("deliver_notices", stdout=out)
-    assert out.getvalue().strip() == "sent 1, retry 0, failed 0, waiting 0"
+    assert out.getvalue().strip() == "sent 1, skipped 0, retry 0, failed 0, waiting 0"
     assert len(mail.outbox) == 1
 
 
