@@ -173,7 +173,18 @@ class WeekPublicationAdmin(admin.ModelAdmin):
         "removed",
         "digests",
     ]
-    readonly_fields = fields
+    readonly_fields = [
+        "week_start",
+        "number",
+        "published_at",
+        "published_by",
+        "schedules",
+        "employees_changed",
+        "added",
+        "moved",
+        "removed",
+        "digests",
+    ]
 
     @admin.display(description="schedules published")
     def schedules(self, obj: WeekPublication) -> int:

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -25,10 +25,12 @@ from selfservice.serializers import (
     MyScheduleQuerySerializer,
     MyScheduleSerializer,
     PublishSerializer,
+    TimeOffApprovalSerializer,
     TimeOffRequestCreateSerializer,
     TimeOffRequestSerializer,
     WeekPreviewSerializer,
     WeekPublicationSerializer,
+    approval_data,
 )
 
 
@@ -117,7 +119,9 @@ class RequestListView(generics.ListAPIView):
 
 
 class RequestDecideView(APIView):
-    """Approve (the time off is written at once) or deny (with a note) a pending request."""
+    """Approve (the time off is written at once; the answer lists the schedules of those
+    days still to cover, and the call-out page that covers them) or deny (with a note)
+    a pending request."""
 
     permission_classes = [IsManager]
     decision = "approve"
@@ -126,7 +130,14 @@ class RequestDecideView(APIView):
         return DecisionSerializer if self.decision == "approve" else DenySerializer
 
     @extend_schema(
-        responses={200: TimeOffRequestSerializer, 409: OpenApiResponse(description="Decided")},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="TimeOffDecision",
+                serializers=[TimeOffApprovalSerializer, TimeOffRequestSerializer],
+                resource_type_field_name=None,
+            ),
+            409: OpenApiResponse(description="Decided"),
+        },
     )
     def post(self, request: Request, pk: int) -> Response:
         data = self.get_serializer_class()(data=request.data)
@@ -134,8 +145,10 @@ class RequestDecideView(APIView):
         note = data.validated_data["note"]
         if self.decision == "approve":
             req = services.timeoff_request_approve(request_id=pk, by=request.user, note=note)
-        else:
-            req = services.timeoff_request_deny(request_id=pk, by=request.user, note=note)
+            follow_up = selectors.approval_follow_up(req.pk, today=timezone.localdate())
+            assert follow_up is not None  # noqa: S101 (approved just now, in this request)
+            return Response(approval_data(follow_up))
+        req = services.timeoff_request_deny(request_id=pk, by=request.user, note=note)
         return Response(TimeOffRequestSerializer(req).data)
 
 
@@ -164,6 +177,4 @@ class WeekPublicationView(APIView):
         publication = services.week_publish(
             day=day, by=request.user, basis=data.validated_data.get("basis")
         )
-        return Response(
-            WeekPublicationSerializer(publication).data, status=status.HTTP_201_CREATED
-        )
+        return Response(WeekPublicationSerializer(publication).data, status=status.HTTP_201_CREATED)

@@ -11,6 +11,7 @@ from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, V
 from core.dates import days_range, local_date
 from core.exceptions import NotFoundError
 from core.roles import is_manager
+from employees.hooks import CoverLink, time_off_cover_links
 from employees.models import Employee, TimeOff
 from events.models import Event
 from scheduler.models import Schedule
@@ -299,6 +300,41 @@ def request_inbox(requests: list[TimeOffRequest]) -> list[InboxRow]:
     return rows
 
 
+@dataclass
+class ApprovalFollowUp:
+    """After approving a request: the employee's live schedules on those days, and the
+    ways the apps above offer to cover them (the call-out page)."""
+
+    request: TimeOffRequest
+    clashes: list[Schedule]
+    cover: list[CoverLink]
+
+
+def approval_follow_up(request_id: int, *, today: dt.date) -> ApprovalFollowUp | None:
+    """For an approved request (else None): what still needs covering (two queries)."""
+    req = (
+        TimeOffRequest.objects.select_related("employee")
+        .filter(pk=request_id, status=RequestStatus.APPROVED)
+        .first()
+    )
+    if req is None:
+        return None
+    start, end = days_range(req.start_date, req.end_date)
+    clashes = list(
+        Schedule.objects.live()
+        .filter(employee_id=req.employee_id, start__gte=start, start__lt=end)
+        .select_related("event")
+        .order_by("start", "id")
+    )
+    first = max(req.start_date, today)
+    cover = (
+        time_off_cover_links(req.employee_id, first, req.end_date)
+        if clashes and first <= req.end_date
+        else []
+    )
+    return ApprovalFollowUp(request=req, clashes=clashes, cover=cover)
+
+
 def overlapping_requests(
     *, employee_id: int, start_date: dt.date, end_date: dt.date
 ) -> QuerySet[TimeOffRequest]:
@@ -386,9 +422,7 @@ def week_entries(monday: dt.date, *, lock: bool = False) -> list[Entry]:
     rows = Schedule.objects.live().filter(start__gte=start, start__lt=end)
     if lock:
         rows = rows.select_for_update(of=("self",))
-    return [
-        Entry.of(s) for s in rows.select_related("event", "employee").order_by("start", "id")
-    ]
+    return [Entry.of(s) for s in rows.select_related("event", "employee").order_by("start", "id")]
 
 
 def week_preview(day: dt.date, *, lock: bool = False) -> WeekPreview:

@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from selfservice.models import TimeOffRequest, WeekPublication
-from selfservice.selectors import MySchedule, PreviewRow, WeekPreview
+from selfservice.selectors import ApprovalFollowUp, MySchedule, PreviewRow, WeekPreview
 from selfservice.weeks import Entry, Move
 
 
@@ -76,6 +76,41 @@ class TimeOffRequestSerializer(serializers.ModelSerializer[TimeOffRequest]):
             "decision_note",
         ]
         read_only_fields = fields
+
+
+class ClashSerializer(serializers.Serializer[Any]):
+    """A live schedule of the employee on the days of the request."""
+
+    id = serializers.IntegerField()
+    event = serializers.IntegerField(source="event_id")
+    event_name = serializers.CharField(source="event.project_name")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class CoverLinkSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+    url = serializers.CharField(help_text="A page to cover the clashing schedules (call-out).")
+
+
+class TimeOffApprovalSerializer(TimeOffRequestSerializer):
+    """An approved request, with the live schedules of its days still to cover and the
+    pages that cover them (the call-out, prefilled, when the attendance app is there).
+    Its instance is the request of a `selectors.ApprovalFollowUp` (`approval_data`)."""
+
+    clashes = ClashSerializer(many=True, read_only=True)
+    cover_links = CoverLinkSerializer(many=True, read_only=True)
+
+    class Meta(TimeOffRequestSerializer.Meta):
+        fields = [*TimeOffRequestSerializer.Meta.fields, "clashes", "cover_links"]
+        read_only_fields = fields
+
+
+def approval_data(follow_up: ApprovalFollowUp) -> dict[str, Any]:
+    data = dict(TimeOffRequestSerializer(follow_up.request).data)
+    data["clashes"] = ClashSerializer(follow_up.clashes, many=True).data
+    data["cover_links"] = CoverLinkSerializer(follow_up.cover, many=True).data
+    return data
 
 
 class TimeOffRequestCreateSerializer(serializers.Serializer[Any]):

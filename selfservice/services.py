@@ -21,7 +21,6 @@ from core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from employees.models import Employee
 from employees.services import timeoff_add
 from scheduler.selectors import week_of
-from selfservice.changes import forget_lookups
 from selfservice.feeds import new_nonce, token_for, token_hash
 from selfservice.models import (
     CalendarFeed,
@@ -93,7 +92,6 @@ def preferences_set_notices(*, employee_id: int, enabled: bool) -> EmployeePrefe
     prefs, _ = EmployeePreferences.objects.update_or_create(
         employee_id=employee_id, defaults={"notices_enabled": enabled}
     )
-    forget_lookups()
     return prefs
 
 
@@ -167,7 +165,6 @@ def week_publish(*, day: dt.date, by: Any, basis: str | None = None) -> WeekPubl
         rows.append((row.employee, NoticeKind.WEEK, subject, body))
     publication.digests = len(notices_record(rows))
     publication.save(update_fields=["digests"])
-    forget_lookups()
     logger.info(
         "week published",
         extra={"week_start": monday.isoformat(), "digests": publication.digests},
@@ -261,7 +258,8 @@ def timeoff_request_cancel(*, employee_id: int, request_id: int) -> TimeOffReque
 def timeoff_request_approve(*, request_id: int, by: Any, note: str = "") -> TimeOffRequest:
     """Approve: the time off is written in the same transaction (employees' service:
     it locks the employee and refuses an overlap with recorded time off). Schedules the
-    days clash with stay for the manager to move; the inbox lists them."""
+    days clash with stay for the manager to cover: the inbox lists them next, with the
+    call-out when an app offers it (`selectors.approval_follow_up`)."""
     req = _lock_request(request_id)
     _still_pending(req)
     time_off = timeoff_add(

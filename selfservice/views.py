@@ -21,6 +21,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.dates import format_day
 from core.exceptions import ApplicationError, InvalidInputError
 from core.features import get_feature, require_feature
 from core.roles import employee_access, is_manager, manager_required
@@ -253,7 +254,9 @@ class SetPasswordDoneView(auth_views.PasswordResetCompleteView):
 INBOX_DECIDED = 50
 
 
-def _render_inbox(request: HttpRequest, *, status: int = 200, errors: Any = None) -> HttpResponse:
+def _render_inbox(
+    request: HttpRequest, *, status: int = 200, errors: Any = None, approved: int | None = None
+) -> HttpResponse:
     pending = list(selectors.request_list(status=RequestStatus.PENDING))
     decided = list(
         selectors.request_list()
@@ -268,6 +271,11 @@ def _render_inbox(request: HttpRequest, *, status: int = 200, errors: Any = None
             "rows": selectors.request_inbox(pending),
             "decided": decided,
             "errors": errors or {},
+            "follow_up": (
+                selectors.approval_follow_up(approved, today=timezone.localdate())
+                if approved
+                else None
+            ),
         },
         status=status,
     )
@@ -276,7 +284,10 @@ def _render_inbox(request: HttpRequest, *, status: int = 200, errors: Any = None
 @manager_required
 @require_GET
 def request_inbox(request: HttpRequest) -> HttpResponse:
-    return _render_inbox(request)
+    """Pending requests first; after an approval (`?approved=<id>`), the schedules of
+    those days still to cover, with the call-out when the attendance app offers it."""
+    raw = request.GET.get("approved", "")
+    return _render_inbox(request, approved=int(raw) if raw.isdigit() and len(raw) < 12 else None)
 
 
 @manager_required
@@ -290,9 +301,10 @@ def request_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
             req = services.timeoff_request_approve(request_id=pk, by=request.user, note=note)
             messages.success(
                 request,
-                f"Approved: {req.employee.name} is off {req.start_date:%a %-d %b}"
-                + (f" to {req.end_date:%a %-d %b}." if req.end_date != req.start_date else "."),
+                f"Approved: {req.employee.name} is off {format_day(req.start_date)}"
+                + (f" to {format_day(req.end_date)}." if req.end_date != req.start_date else "."),
             )
+            return redirect(reverse("request-inbox") + f"?approved={req.pk}")
         else:
             req = services.timeoff_request_deny(request_id=pk, by=request.user, note=note)
             messages.success(request, f"Denied: {req.employee.name} has been told why.")

@@ -84,7 +84,7 @@ class Entry:
 
     @property
     def when(self) -> str:
-        """`Tue 15 Dec 10:45–16:45` in store time."""
+        """`Tue 15 Dec 10:45-16:45` (an en dash) in store time."""
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         return f"{start:%a} {start.day} {start:%b %H:%M}\N{EN DASH}{end:%H:%M}"
 

@@ -86,7 +86,7 @@ def test_the_first_publication_emails_each_employee_their_week(
     assert "never published" in html
     assert "<strong>2 employees</strong>" in html and "(3 added, 0 moved, 0 taken off)" in html
     assert "Publish and email 2 employees" in html
-    assert "Tue 15 Dec 10:00–16:30 · Core: 606001-CORE-Super Pretzel" in html
+    assert "Tue 15 Dec 10:00\N{EN DASH}16:30 · Core: 606001-CORE-Super Pretzel" in html
     assert "(their own link, not shown here)" in html  # the manager never sees Emma's link
     assert ".ics" not in html
     assert "606004-CORE-Next Week" not in html
@@ -109,8 +109,8 @@ def test_the_first_publication_emails_each_employee_their_week(
     assert set(digests) == {"emma@example.com", "otto@example.com"}
     emma = digests["emma@example.com"]
     assert emma.subject == "Your schedule for the week of Mon 14 Dec"
-    assert "Tue 15 Dec 10:00–16:30 · Core: 606001-CORE-Super Pretzel" in emma.body
-    assert "Thu 17 Dec 10:00–16:30 · Core: 606002-CORE-Crunchy Crackers" in emma.body
+    assert "Tue 15 Dec 10:00\N{EN DASH}16:30 · Core: 606001-CORE-Super Pretzel" in emma.body
+    assert "Thu 17 Dec 10:00\N{EN DASH}16:30 · Core: 606002-CORE-Crunchy Crackers" in emma.body
     assert "Sparkling Water" not in emma.body and "Next Week" not in emma.body
     assert re.search(r"webcal://\S+/calendar/\S+\.ics", emma.body)  # her own link
     otto = digests["otto@example.com"].body
@@ -160,9 +160,7 @@ def test_the_next_publication_tells_only_who_changed_and_what(
 ) -> None:
     week_publish(day=MONDAY, by=manager_user)
     Notice.objects.all().delete()
-    schedule_reschedule(
-        schedule=week["emma_tue"], start=store_local(2026, 12, 15, 12, 0)
-    )
+    schedule_reschedule(schedule=week["emma_tue"], start=store_local(2026, 12, 15, 12, 0))
     schedule_reschedule(schedule=week["otto_wed"], employee=ann)
     on(ann, 18, name="606005-CORE-Fresh Juice")
     schedule_unschedule(schedule=week["emma_later"])  # another week: not this one's news
@@ -176,12 +174,14 @@ def test_the_next_publication_tells_only_who_changed_and_what(
     assert (publication.added, publication.moved, publication.removed) == (2, 1, 1)
     bodies = {n.recipient: n.body for n in Notice.objects.filter(kind=NoticeKind.WEEK)}
     assert set(bodies) == {"emma@example.com", "otto@example.com", "ann@example.com"}
-    assert "Moved: Tue 15 Dec 12:00–18:30 · Core: 606001-CORE-Super Pretzel" in (
-        bodies["emma@example.com"]
+    assert (
+        "Moved: Tue 15 Dec 12:00\N{EN DASH}18:30 · Core: 606001-CORE-Super Pretzel"
+        in (bodies["emma@example.com"])
     )
-    assert "(was Tue 15 Dec 10:00–16:30)" in bodies["emma@example.com"]
-    assert "Taken off: Wed 16 Dec 10:00–16:30 · Core: 606003-CORE-Sparkling Water" in (
-        bodies["otto@example.com"]
+    assert "(was Tue 15 Dec 10:00\N{EN DASH}16:30)" in bodies["emma@example.com"]
+    assert (
+        "Taken off: Wed 16 Dec 10:00\N{EN DASH}16:30 · Core: 606003-CORE-Sparkling Water"
+        in (bodies["otto@example.com"])
     )
     assert "Nothing is scheduled for you this week." in bodies["otto@example.com"]
     assert "Added: Wed 16 Dec" in bodies["ann@example.com"]
