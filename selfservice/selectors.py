@@ -430,8 +430,8 @@ def week_preview(day: dt.date, *, lock: bool = False) -> WeekPreview:
     and removed since its last publication (everything, the first time), and the digest
     each would get (its calendar link masked). Three queries, whatever the size."""
     monday = week_of(day)[0]
-    last = latest_publication(monday)
-    entries = week_entries(monday, lock=lock)
+    entries = week_entries(monday, lock=lock)  # first: a publisher waiting here then
+    last = latest_publication(monday)  # reads the publication that made it wait
     before = entries_from_json(last.snapshot) if last is not None else []
     changed = {pk: c for pk, c in diff(before, entries).items() if c.changed}
     employees = (

@@ -34,6 +34,7 @@ from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory, store_local
 from tests.planning.fake_planning import FakePlanningSystem, mplan
 from tests.scheduler.factories import ScheduleFactory
+from tests.selfservice.smtp_server import SMTPServer
 
 pytestmark = pytest.mark.django_db
 
@@ -497,3 +498,30 @@ def test_a_week_not_published_costs_one_query(employee: Employee) -> None:
     assert len([q for q in captured if "selfservice_" in q["sql"]]) == 1
     assert Notice.objects.count() == 0
     assert Event.objects.count() == 5
+
+
+def test_a_change_notice_refused_by_the_mail_server_is_told_once_on_the_retry(
+    published: dict[str, Schedule], smtp: SMTPServer
+) -> None:
+    schedule_reschedule(schedule=published["emma_tue"], start=store_local(2026, 12, 15, 12, 0))
+    smtp.refuse_next = 1
+
+    assert notice_deliver()["retry"] == 1
+
+    first = Notice.objects.get()
+    assert first.told is None and smtp.accepted == []
+    # Another change while it waits: the retry tells both; the second has nothing left.
+    schedule_reschedule(schedule=published["emma_thu"], start=store_local(2026, 12, 17, 12, 0))
+    later = first.next_attempt_at + dt.timedelta(seconds=1)
+    assert notice_deliver(now=later) == {
+        "sent": 1,
+        "skipped": 1,
+        "retry": 0,
+        "failed": 0,
+        "waiting": 0,
+    }
+    assert notice_deliver(now=later + dt.timedelta(hours=2))["sent"] == 0
+    [message] = smtp.accepted
+    body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert message["To"] == "emma@example.com"
+    assert "Moved: Tue 15 Dec 12:00" in body and "Moved: Thu 17 Dec 12:00" in body

@@ -14,6 +14,7 @@ from employees.models import Employee
 from selfservice.models import EmployeePreferences, Notice, NoticeState, TimeOffRequest
 from selfservice.notices import notice_deliver, notice_retry
 from selfservice.services import timeoff_request_approve, timeoff_request_deny
+from tests.selfservice.smtp_server import SMTPServer
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,31 @@ def test_smtp_failure_is_retried_later_without_a_duplicate(
         "waiting": 0,
     }
     assert len(mail.outbox) == 1
+    notice.refresh_from_db()
+    assert (notice.state, notice.attempts, notice.last_error) == (NoticeState.SENT, 2, "")
+
+
+def test_a_busy_mail_server_gets_the_notice_once_on_the_retry(
+    pending: TimeOffRequest, manager_user: Any, smtp: SMTPServer
+) -> None:
+    """A real SMTP server on loopback answers the first message with a temporary failure
+    (451) and accepts the second: the notice is retried later and arrives exactly once."""
+    timeoff_request_approve(request_id=pending.pk, by=manager_user)
+    smtp.refuse_next = 1
+
+    assert notice_deliver()["retry"] == 1
+
+    notice = Notice.objects.get()
+    assert (notice.state, notice.attempts) == (NoticeState.PENDING, 1)
+    assert notice.last_error == "SMTPDataError: the mail server refused or was unreachable."
+    assert (smtp.refused, smtp.accepted) == (1, [])
+    later = notice.next_attempt_at + dt.timedelta(seconds=1)
+    assert notice_deliver(now=later)["sent"] == 1
+    assert notice_deliver(now=later + dt.timedelta(hours=2)) == dict.fromkeys(
+        ("sent", "skipped", "retry", "failed", "waiting"), 0
+    )
+    [message] = smtp.accepted
+    assert (message["To"], message["Subject"]) == ("emma@example.com", "Time off approved")
     notice.refresh_from_db()
     assert (notice.state, notice.attempts, notice.last_error) == (NoticeState.SENT, 2, "")
 

@@ -356,3 +356,24 @@ def test_preview_matches_what_is_published(
         row.digest for row in preview.rows
     }  # feeds off: no link, so the preview's text is the email's
     assert publication.digests == len(preview.rows)
+
+
+def test_publications_are_read_only_history_in_the_admin(
+    staff_client: Client, manager_user: User, week: dict[str, Schedule]
+) -> None:
+    publication = week_publish(day=MONDAY, by=manager_user)
+    listed = staff_client.get("/admin/selfservice/weekpublication/").content.decode()
+    assert "Week of Mon 14 Dec 2026" in listed and "manager" in listed
+    page = staff_client.get(f"/admin/selfservice/weekpublication/{publication.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Schedules published" in html and "Digest emails" in html
+    assert "snapshot" not in html.lower() and "employee_name" not in html
+    assert staff_client.get("/admin/selfservice/weekpublication/add/").status_code == 403
+    assert (
+        staff_client.post(
+            f"/admin/selfservice/weekpublication/{publication.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert WeekPublication.objects.count() == 1
