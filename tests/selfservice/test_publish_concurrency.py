@@ -25,6 +25,32 @@ THREADS = 4
 ROUNDS = 5
 
 
+def race(manager: User, monday: dt.date) -> list[tuple[int, str]]:
+    """POST the week's publication from THREADS threads, all released at once."""
+    barrier = threading.Barrier(THREADS)
+    results: list[tuple[int, str]] = [(0, "")] * THREADS
+
+    def worker(index: int) -> None:
+        try:
+            client = APIClient(raise_request_exception=False)
+            client.force_login(manager)
+            barrier.wait(timeout=30)
+            response = client.post(
+                f"/api/v1/weeks/{monday.isoformat()}/publication/", {}, format="json"
+            )
+            body: Any = response.json()
+            results[index] = (response.status_code, body.get("code", ""))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
 def test_one_week_published_at_once_by_several_managers_is_published_once(
     manager_user: User,
 ) -> None:
@@ -40,27 +66,7 @@ def test_one_week_published_at_once_by_several_managers_is_published_once(
                 employee=EmployeeFactory.create(),
                 start=store_local(day.year, day.month, day.day, 10),
             )
-        barrier = threading.Barrier(THREADS)
-        results: list[tuple[int, str]] = [(0, "")] * THREADS
-
-        def worker(index: int, monday: dt.date = monday) -> None:
-            try:
-                client = APIClient(raise_request_exception=False)
-                client.force_login(manager_user)
-                barrier.wait(timeout=30)
-                response = client.post(
-                    f"/api/v1/weeks/{monday.isoformat()}/publication/", {}, format="json"
-                )
-                body: Any = response.json()
-                results[index] = (response.status_code, body.get("code", ""))
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        results = race(manager_user, monday)
 
         outcomes = Counter(results)
         assert outcomes[(201, "")] == 1, outcomes
