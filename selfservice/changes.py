@@ -35,7 +35,7 @@ from scheduler.hooks import ScheduleChanged
 from scheduler.models import Schedule
 from scheduler.selectors import week_of
 from selfservice.models import EmployeePreferences, Notice, NoticeKind, WeekPublication
-from selfservice.notices import CHANGE_SUBJECT, dispatch_after_commit
+from selfservice.notices import CHANGE_BODY_LATER, CHANGE_SUBJECT, dispatch_after_commit
 from selfservice.transactions import queued, transaction_key
 
 HOOK_KEY = "selfservice.change_notices"
@@ -139,6 +139,6 @@ def notice_on_schedule_changed(change: ScheduleChanged) -> None:
             kind=NoticeKind.CHANGE,
             recipient=employee.email,
             subject=CHANGE_SUBJECT,
-            body="",
+            body=CHANGE_BODY_LATER,
         )
         dispatch_after_commit()

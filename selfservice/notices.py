@@ -173,6 +173,7 @@ def digest_message(
 # --- a change after publication (written by selfservice/changes.py) ------------------
 
 CHANGE_SUBJECT = "Your schedule changed"
+CHANGE_BODY_LATER = "(Written when it is sent: what changed since the employee was last told.)"
 
 
 def latest_publications(first_monday: dt.date) -> dict[dt.date, WeekPublication]:
@@ -279,6 +280,16 @@ def _deliver_one(pk: int) -> str:
             return "waiting"  # sent or claimed by another worker meanwhile
         told = None
         if notice.kind == NoticeKind.CHANGE:
+            if Notice.objects.filter(
+                employee_id=notice.employee_id,
+                kind=NoticeKind.CHANGE,
+                state=NoticeState.PENDING,
+                pk__lt=notice.pk,
+            ).exists():
+                # One employee's change notices go in order: the earlier one (being sent,
+                # or waiting to be retried) tells what this one would, then this one
+                # tells what is left, so two workers never tell the same change twice.
+                return "waiting"
             message = change_message(notice, today=timezone.localdate())
             if message is None:
                 notice.state = NoticeState.SKIPPED

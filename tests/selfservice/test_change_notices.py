@@ -525,3 +525,29 @@ def test_a_change_notice_refused_by_the_mail_server_is_told_once_on_the_retry(
     body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert message["To"] == "emma@example.com"
     assert "Moved: Tue 15 Dec 12:00" in body and "Moved: Thu 17 Dec 12:00" in body
+
+
+def test_a_later_notice_waits_for_the_earlier_one_of_the_same_employee(
+    published: dict[str, Schedule], other: Employee
+) -> None:
+    schedule_reschedule(schedule=published["emma_tue"], start=store_local(2026, 12, 15, 12, 0))
+    schedule_reschedule(schedule=published["emma_thu"], start=store_local(2026, 12, 17, 12, 0))
+    schedule_unschedule(schedule=published["otto_wed"])
+    first = Notice.objects.filter(recipient="emma@example.com").earliest("id")
+    Notice.objects.filter(pk=first.pk).update(
+        next_attempt_at=first.next_attempt_at + dt.timedelta(minutes=5), attempts=1
+    )  # waiting for its retry
+
+    assert notice_deliver() == {"sent": 1, "skipped": 0, "retry": 0, "failed": 0, "waiting": 1}
+    assert [m.to for m in mail.outbox] == [["otto@example.com"]]  # Otto's own goes on
+
+    later = first.next_attempt_at + dt.timedelta(minutes=6)
+    assert notice_deliver(now=later) == {
+        "sent": 1,
+        "skipped": 1,
+        "retry": 0,
+        "failed": 0,
+        "waiting": 0,
+    }
+    emma = mail.outbox[-1].body
+    assert "Moved: Tue 15 Dec 12:00" in emma and "Moved: Thu 17 Dec 12:00" in emma
