@@ -8,7 +8,8 @@ class AttendanceConfig(AppConfig):
 
     def ready(self) -> None:
         # The admin's "Deactivate" action (employees, a lower app) warns about future
-        # schedules through a hook this app registers; employees never imports us.
+        # schedules, and approved time off offers a call-out to cover its schedules,
+        # through hooks this app registers; employees never imports us.
         from attendance.hooks import register
 
         register()

@@ -9,7 +9,13 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from employees.hooks import DeactivationNote, register_deactivation_notes
+from attendance.models import CallOutReason
+from employees.hooks import (
+    CoverLink,
+    DeactivationNote,
+    register_deactivation_notes,
+    register_time_off_cover,
+)
 from employees.models import Employee
 from scheduler.models import Schedule
 
@@ -39,5 +45,21 @@ def future_schedules_notes(employee_ids: Sequence[int], today: dt.date) -> list[
     ]
 
 
+def time_off_cover(employee_id: int, first_day: dt.date, last_day: dt.date) -> CoverLink:
+    """Approved time off over live schedules: the call-out page for those days, reason
+    "Time off" (the time off is already recorded; the call-out replaces or unschedules
+    each schedule). No query."""
+    query = {
+        "reason": CallOutReason.TIME_OFF,
+        "first_day": first_day.isoformat(),
+        "last_day": last_day.isoformat(),
+    }
+    return CoverLink(
+        text="Cover them (call-out)",
+        url=reverse("callout", args=[employee_id]) + "?" + urlencode(query),
+    )
+
+
 def register() -> None:
     register_deactivation_notes("attendance.future_schedules", future_schedules_notes)
+    register_time_off_cover("attendance.callout", time_off_cover)

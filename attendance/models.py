@@ -20,6 +20,7 @@ class CallOutReason(models.TextChoices):
     PERSONAL = "personal", "Personal"
     NO_SHOW = "no_show", "No show"
     TERMINATED = "terminated", "Terminated"
+    TIME_OFF = "time_off", "Time off"  # approved (a time-off request): already recorded
 
 
 class CallOut(models.Model):

@@ -43,6 +43,7 @@ ATTENDANCE_OF_REASON = {
     CallOutReason.SICK: AttendanceStatus.CALLED_IN,
     CallOutReason.PERSONAL: AttendanceStatus.CALLED_IN,
     CallOutReason.NO_SHOW: AttendanceStatus.NO_CALL_NO_SHOW,
+    CallOutReason.TIME_OFF: AttendanceStatus.EXCUSED,
 }
 
 

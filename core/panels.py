@@ -1,7 +1,8 @@
 """Panels that an app above a page adds to it, without the page's app importing it.
 
-A page of a lower app (the dashboard, the event page) names a slot and renders what is
-registered there: `{% for p in panels %}{% include p.template with panel=p.data %}{% endfor %}`.
+A page of a lower app (the dashboard, the event page, the week view) names a slot and
+renders what is registered there:
+`{% for p in panels %}{% include p.template with panel=p.data %}{% endfor %}`.
 An app above registers its panel from its `AppConfig.ready()`. Registration is keyed by
 (slot, key), so running `ready()` twice replaces, never duplicates. Unknown slots are
 refused: a typo fails at start-up, not silently on a page.
@@ -17,6 +18,7 @@ from typing import Any
 SLOTS: dict[str, str] = {
     "dashboard": "the dashboard's side column; data() gets no arguments",
     "event_facts": "the event page's facts list; data(schedule_id=int | None)",
+    "week_actions": "the week view, under its header; data(week_start=date, user=User)",
 }
 
 

@@ -363,6 +363,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "AttendanceStatusEnum": "attendance.models.AttendanceStatus",
+        "TimeOffRequestStatusEnum": "selfservice.models.RequestStatus",
     },
 }
 

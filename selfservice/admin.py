@@ -1,5 +1,5 @@
 """Self-service in the admin: employees' accounts (create, send a set-password link),
-time-off requests, calendar feeds and the notification outbox."""
+time-off requests, calendar feeds, week publications and the notification outbox."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from selfservice.models import (
     Notice,
     NoticeState,
     TimeOffRequest,
+    WeekPublication,
 )
 from selfservice.notices import notice_retry
 from selfservice.services import employee_account_create, employee_account_send_link
@@ -126,7 +127,8 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["state", "kind"]
     search_fields = ["recipient", "employee__name", "subject"]
     list_select_related = ["employee"]
-    readonly_fields = [f.name for f in Notice._meta.fields]
+    # `told` is the change notice's bookkeeping (what the employee was told), not for people.
+    readonly_fields = [f.name for f in Notice._meta.fields if f.name != "told"]
     actions = ["send_again"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -135,7 +137,64 @@ class NoticeAdmin(admin.ModelAdmin):
     @admin.action(description="Send again now")
     def send_again(self, request: HttpRequest, queryset: QuerySet[Notice]) -> None:
         count = 0
-        for notice in queryset.exclude(state=NoticeState.SENT):
+        for notice in queryset.exclude(state__in=[NoticeState.SENT, NoticeState.SKIPPED]):
             notice_retry(notice=notice)
             count += 1
         self.message_user(request, f"{count} notice(s) queued again.", messages.SUCCESS)
+
+
+@admin.register(WeekPublication)
+class WeekPublicationAdmin(admin.ModelAdmin):
+    """Who published which week, when, and what it sent (managers publish from the week
+    view). History: nothing here is added, changed or deleted by hand."""
+
+    list_display = [
+        "__str__",
+        "number",
+        "published_at",
+        "published_by",
+        "employees_changed",
+        "added",
+        "moved",
+        "removed",
+        "digests",
+    ]
+    list_select_related = ["published_by"]
+    date_hierarchy = "week_start"
+    fields = [
+        "week_start",
+        "number",
+        "published_at",
+        "published_by",
+        "schedules",
+        "employees_changed",
+        "added",
+        "moved",
+        "removed",
+        "digests",
+    ]
+    readonly_fields = [
+        "week_start",
+        "number",
+        "published_at",
+        "published_by",
+        "schedules",
+        "employees_changed",
+        "added",
+        "moved",
+        "removed",
+        "digests",
+    ]
+
+    @admin.display(description="schedules published")
+    def schedules(self, obj: WeekPublication) -> int:
+        return len(obj.snapshot or [])
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -3,10 +3,11 @@ side of time-off requests."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -23,13 +24,18 @@ from selfservice.serializers import (
     DenySerializer,
     MyScheduleQuerySerializer,
     MyScheduleSerializer,
+    PublishSerializer,
+    TimeOffApprovalSerializer,
     TimeOffRequestCreateSerializer,
     TimeOffRequestSerializer,
+    WeekPreviewSerializer,
+    WeekPublicationSerializer,
+    approval_data,
 )
 
 
 class IsManager(BasePermission):
-    message = "Only staff and managers decide on time-off requests."
+    message = "Only staff and managers decide on time-off requests and publish weeks."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(request.user and request.user.is_authenticated) and is_manager(request.user)
@@ -113,7 +119,9 @@ class RequestListView(generics.ListAPIView):
 
 
 class RequestDecideView(APIView):
-    """Approve (the time off is written at once) or deny (with a note) a pending request."""
+    """Approve (the time off is written at once; the answer lists the schedules of those
+    days still to cover, and the call-out page that covers them) or deny (with a note)
+    a pending request."""
 
     permission_classes = [IsManager]
     decision = "approve"
@@ -122,7 +130,14 @@ class RequestDecideView(APIView):
         return DecisionSerializer if self.decision == "approve" else DenySerializer
 
     @extend_schema(
-        responses={200: TimeOffRequestSerializer, 409: OpenApiResponse(description="Decided")},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="TimeOffDecision",
+                serializers=[TimeOffApprovalSerializer, TimeOffRequestSerializer],
+                resource_type_field_name=None,
+            ),
+            409: OpenApiResponse(description="Decided"),
+        },
     )
     def post(self, request: Request, pk: int) -> Response:
         data = self.get_serializer_class()(data=request.data)
@@ -130,6 +145,36 @@ class RequestDecideView(APIView):
         note = data.validated_data["note"]
         if self.decision == "approve":
             req = services.timeoff_request_approve(request_id=pk, by=request.user, note=note)
-        else:
-            req = services.timeoff_request_deny(request_id=pk, by=request.user, note=note)
+            follow_up = selectors.approval_follow_up(req.pk, today=timezone.localdate())
+            assert follow_up is not None  # noqa: S101 (approved just now, in this request)
+            return Response(approval_data(follow_up))
+        req = services.timeoff_request_deny(request_id=pk, by=request.user, note=note)
         return Response(TimeOffRequestSerializer(req).data)
+
+
+class WeekPublicationView(APIView):
+    """A week's publication (managers): GET what publishing it would tell, per employee
+    whose week changed since its last publication; POST publishes it (records it and
+    writes one digest email per changed employee, sent after commit)."""
+
+    permission_classes = [IsManager]
+
+    @extend_schema(summary="Preview publishing a week", responses=WeekPreviewSerializer)
+    def get(self, request: Request, day: dt.date) -> Response:
+        return Response(WeekPreviewSerializer(selectors.week_preview(day)).data)
+
+    @extend_schema(
+        summary="Publish a week",
+        request=PublishSerializer,
+        responses={
+            201: WeekPublicationSerializer,
+            409: OpenApiResponse(description="Nothing changed, or changed since the preview"),
+        },
+    )
+    def post(self, request: Request, day: dt.date) -> Response:
+        data = PublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        publication = services.week_publish(
+            day=day, by=request.user, basis=data.validated_data.get("basis")
+        )
+        return Response(WeekPublicationSerializer(publication).data, status=status.HTTP_201_CREATED)

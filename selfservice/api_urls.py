@@ -1,5 +1,6 @@
 from django.urls import path
 
+from scheduler.urls import IsoDayConverter  # noqa: F401  (registers the isoday converter)
 from selfservice import api
 
 urlpatterns = [
@@ -11,6 +12,11 @@ urlpatterns = [
         name="api-me-request-cancel",
     ),
     path("requests/", api.RequestListView.as_view(), name="api-requests"),
+    path(
+        "weeks/<isoday:day>/publication/",
+        api.WeekPublicationView.as_view(),
+        name="api-week-publication",
+    ),
     path(
         "requests/<int:pk>/approve/",
         api.RequestDecideView.as_view(decision="approve"),

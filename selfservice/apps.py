@@ -6,6 +6,6 @@ class SelfServiceConfig(AppConfig):
     verbose_name = "Employees' self-service"
 
     def ready(self) -> None:
-        from core.employee_access import set_employee_home
+        from selfservice.wiring import register
 
-        set_employee_home("/me/")
+        register()

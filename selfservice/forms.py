@@ -21,6 +21,12 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label="Note to the employee", max_length=300, required=False)
 
 
+class PublishForm(forms.Form):
+    # What the review page showed (WeekPreview.basis): publishing refuses when the week
+    # is no longer that.
+    basis = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+
 class NoticesForm(forms.Form):
     notices_enabled = forms.BooleanField(label="Email me about my schedule", required=False)
 

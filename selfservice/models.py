@@ -1,4 +1,5 @@
-"""Employees' self-service: their preferences, calendar feeds and time-off requests."""
+"""Employees' self-service: their preferences, calendar feeds, time-off requests, the
+weeks published to them and the notices sent to them."""
 
 from __future__ import annotations
 
@@ -147,6 +148,7 @@ class NoticeState(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Not sent: nothing left to tell"
 
 
 class Notice(models.Model):
@@ -168,6 +170,11 @@ class Notice(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A change notice is written when the change is, but told when it is sent: what the
+    # employee's published weeks were then, and against which publication of each
+    # ({"<monday>": {"publication": id, "entries": [...]}}), so the next one tells only
+    # what changed since (selfservice/notices.py, change_message).
+    told = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -184,11 +191,51 @@ class Notice(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(state="pending"),
                 name="notice_due_idx",
-            )
+            ),
+            models.Index(
+                fields=["employee", "kind", "state", "sent_at"], name="notice_employee_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient}"
+
+
+class WeekPublication(models.Model):
+    """A manager published one week's schedules (Monday to Sunday, store time).
+
+    `snapshot` is the week as published: one entry per live schedule (its event, who,
+    when, what to call it), enough to tell at the next publication what was added, moved
+    or removed since, and to tell a change notice what the employee was last told.
+    `number` counts the week's publications; it is unique with the week, so two
+    managers publishing the same week at once cannot both succeed.
+    """
+
+    week_start = models.DateField("week of", help_text="The week's Monday.")
+    number = models.PositiveIntegerField(
+        "publication", help_text="1 for the week's first publication."
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.JSONField(default=list, blank=True)
+    employees_changed = models.PositiveIntegerField("employees with changes", default=0)
+    added = models.PositiveIntegerField("schedules added", default=0)
+    moved = models.PositiveIntegerField("schedules moved", default=0)
+    removed = models.PositiveIntegerField("schedules taken off", default=0)
+    digests = models.PositiveIntegerField("digest emails", default=0)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week_start", "number"], name="weekpublication_week_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week_start:%a} {self.week_start.day} {self.week_start:%b %Y}"
 
 
 class EmployeeAccount(Employee):

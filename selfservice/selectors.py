@@ -5,15 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 
 from core.dates import days_range, local_date
 from core.exceptions import NotFoundError
+from core.roles import is_manager
+from employees.hooks import CoverLink, time_off_cover_links
 from employees.models import Employee, TimeOff
 from events.models import Event
 from scheduler.models import Schedule
+from scheduler.selectors import week_of
 from selfservice.feeds import feed_window, token_hash
-from selfservice.models import CalendarFeed, EmployeePreferences, RequestStatus, TimeOffRequest
+from selfservice.models import (
+    CalendarFeed,
+    EmployeePreferences,
+    RequestStatus,
+    TimeOffRequest,
+    WeekPublication,
+)
+from selfservice.notices import digest_message, feed_line_of, why_not_told
+from selfservice.weeks import Changes, Entry, diff, entries_from_json, fingerprint
 
 DAYS_BACK = 7
 DAYS_AHEAD = 14
@@ -288,6 +300,41 @@ def request_inbox(requests: list[TimeOffRequest]) -> list[InboxRow]:
     return rows
 
 
+@dataclass
+class ApprovalFollowUp:
+    """After approving a request: the employee's live schedules on those days, and the
+    ways the apps above offer to cover them (the call-out page)."""
+
+    request: TimeOffRequest
+    clashes: list[Schedule]
+    cover: list[CoverLink]
+
+
+def approval_follow_up(request_id: int, *, today: dt.date) -> ApprovalFollowUp | None:
+    """For an approved request (else None): what still needs covering (two queries)."""
+    req = (
+        TimeOffRequest.objects.select_related("employee")
+        .filter(pk=request_id, status=RequestStatus.APPROVED)
+        .first()
+    )
+    if req is None:
+        return None
+    start, end = days_range(req.start_date, req.end_date)
+    clashes = list(
+        Schedule.objects.live()
+        .filter(employee_id=req.employee_id, start__gte=start, start__lt=end)
+        .select_related("event")
+        .order_by("start", "id")
+    )
+    first = max(req.start_date, today)
+    cover = (
+        time_off_cover_links(req.employee_id, first, req.end_date)
+        if clashes and first <= req.end_date
+        else []
+    )
+    return ApprovalFollowUp(request=req, clashes=clashes, cover=cover)
+
+
 def overlapping_requests(
     *, employee_id: int, start_date: dt.date, end_date: dt.date
 ) -> QuerySet[TimeOffRequest]:
@@ -297,3 +344,157 @@ def overlapping_requests(
         start_date__lte=end_date,
         end_date__gte=start_date,
     )
+
+
+# --- Publishing a week ---------------------------------------------------------------
+
+
+@dataclass
+class PreviewRow:
+    """One employee whose week changed since its last publication."""
+
+    employee: Employee
+    changes: Changes
+    not_told: str = ""  # why no digest goes to them (a label), or ""
+    subject: str = ""
+    digest: str = ""
+
+    @property
+    def told(self) -> bool:
+        return not self.not_told
+
+
+@dataclass
+class WeekPreview:
+    monday: dt.date
+    sunday: dt.date
+    last: WeekPublication | None
+    entries: list[Entry]
+    rows: list[PreviewRow]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def scheduled(self) -> int:
+        return len(self.entries)
+
+    @property
+    def basis(self) -> str:
+        """What the page showed: the live week and the publication it was compared with.
+        Publishing from a page whose basis no longer holds is refused."""
+        return f"{self.last.pk if self.last else 0}-{fingerprint(self.entries)}"
+
+    @property
+    def digests(self) -> int:
+        return sum(1 for row in self.rows if row.told)
+
+    def total(self, kind: str) -> int:
+        return sum(len(getattr(row.changes, kind)) for row in self.rows)
+
+    @property
+    def total_added(self) -> int:
+        return self.total("added")
+
+    @property
+    def total_moved(self) -> int:
+        return self.total("moved")
+
+    @property
+    def total_removed(self) -> int:
+        return self.total("removed")
+
+
+def latest_publication(monday: dt.date) -> WeekPublication | None:
+    return (
+        WeekPublication.objects.filter(week_start=monday)
+        .select_related("published_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def week_entries(monday: dt.date, *, lock: bool = False) -> list[Entry]:
+    """The week's live schedules as entries (one query; `lock`: their rows locked until
+    the transaction ends, so none moves while the week is being published)."""
+    start, end = days_range(monday, monday + dt.timedelta(days=6))
+    rows = Schedule.objects.live().filter(start__gte=start, start__lt=end)
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return [Entry.of(s) for s in rows.select_related("event", "employee").order_by("start", "id")]
+
+
+def week_preview(day: dt.date, *, lock: bool = False) -> WeekPreview:
+    """What publishing the week of `day` would tell, per employee: what was added, moved
+    and removed since its last publication (everything, the first time), and the digest
+    each would get (its calendar link masked). Three queries, whatever the size."""
+    monday = week_of(day)[0]
+    entries = week_entries(monday, lock=lock)  # first: a publisher waiting here then
+    last = latest_publication(monday)  # reads the publication that made it wait
+    before = entries_from_json(last.snapshot) if last is not None else []
+    changed = {pk: c for pk, c in diff(before, entries).items() if c.changed}
+    employees = (
+        Employee.objects.filter(pk__in=list(changed))
+        .select_related("selfservice_preferences", "calendar_feed")
+        .in_bulk()
+    )
+    rows = []
+    for pk, changes in changed.items():
+        employee = employees.get(pk)
+        if employee is None:
+            continue  # deleted since: nobody to tell
+        subject, body = digest_message(
+            employee,
+            changes,
+            monday=monday,
+            first=last is None,
+            feed_line=feed_line_of(feed_of(employee), masked=True),
+        )
+        rows.append(
+            PreviewRow(
+                employee=employee,
+                changes=changes,
+                not_told=why_not_told(employee, opted_out=opted_out(employee)),
+                subject=subject,
+                digest=body,
+            )
+        )
+    rows.sort(key=lambda r: (r.employee.name, r.employee.pk))
+    return WeekPreview(
+        monday=monday,
+        sunday=monday + dt.timedelta(days=6),
+        last=last,
+        entries=entries,
+        rows=rows,
+    )
+
+
+def feed_of(employee: Employee) -> CalendarFeed | None:
+    """Their calendar feed (loaded with them), if they made one."""
+    try:
+        return employee.calendar_feed
+    except ObjectDoesNotExist:
+        return None
+
+
+def opted_out(employee: Employee) -> bool:
+    """Whether they switched notices off (their preferences loaded with them)."""
+    try:
+        return not employee.selfservice_preferences.notices_enabled
+    except ObjectDoesNotExist:
+        return False
+
+
+@dataclass
+class PublishPanel:
+    monday: dt.date
+    last: WeekPublication | None
+
+
+def publish_panel(*, week_start: dt.date, user: object) -> PublishPanel | None:
+    """The week view's "Publish week" panel: for managers, with the week's last
+    publication (one query); nothing for anyone else."""
+    if not is_manager(user):
+        return None
+    return PublishPanel(monday=week_start, last=latest_publication(week_start))

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,19 @@ from django.utils.http import urlsafe_base64_encode
 from core.exceptions import ConflictError, InvalidInputError, NotFoundError
 from employees.models import Employee
 from employees.services import timeoff_add
+from scheduler.selectors import week_of
 from selfservice.feeds import new_nonce, token_for, token_hash
-from selfservice.models import CalendarFeed, EmployeePreferences, RequestStatus, TimeOffRequest
-from selfservice.selectors import overlapping_requests
+from selfservice.models import (
+    CalendarFeed,
+    EmployeePreferences,
+    NoticeKind,
+    RequestStatus,
+    TimeOffRequest,
+    WeekPublication,
+)
+from selfservice.notices import digest_message, feed_line_of, notices_record
+from selfservice.selectors import feed_of, overlapping_requests, week_preview
+from selfservice.weeks import entries_to_json
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +93,83 @@ def preferences_set_notices(*, employee_id: int, enabled: bool) -> EmployeePrefe
         employee_id=employee_id, defaults={"notices_enabled": enabled}
     )
     return prefs
+
+
+# --- Publishing a week ---------------------------------------------------------------
+
+
+class NothingToPublishError(ConflictError):
+    code = "nothing_to_publish"
+    title = "Nothing to publish"
+
+
+class WeekChangedError(ConflictError):
+    code = "week_changed"
+    title = "The week changed since it was reviewed"
+
+
+@transaction.atomic
+def week_publish(*, day: dt.date, by: Any, basis: str | None = None) -> WeekPublication:
+    """Publish the week of `day`: record what it is now and, in the same transaction,
+    write one digest notice for each employee whose week changed since its last
+    publication (all with a schedule, the first time), sent after commit.
+
+    The week's live schedules are locked while this runs, so none moves between what is
+    recorded and what is told. Refused (409, nothing written): `basis` given and no
+    longer what the week is (`WeekPreview.basis`: it changed, or someone published it,
+    since the page was drawn); nothing changed since the last publication; someone
+    publishing the same week at the same moment.
+    """
+    monday = week_of(day)[0]
+    preview = week_preview(monday, lock=True)
+    if basis is not None and basis != preview.basis:
+        raise WeekChangedError(
+            "The week changed since you reviewed it (or someone published it); nothing "
+            "was sent. Review it again."
+        )
+    if not preview.changed:
+        if preview.last is None:
+            raise NothingToPublishError("Nothing is scheduled that week; nothing was sent.")
+        raise NothingToPublishError(
+            "Nothing changed since the week was last published; nothing was sent."
+        )
+    publication = WeekPublication(
+        week_start=monday,
+        number=preview.last.number + 1 if preview.last else 1,
+        published_by=by if getattr(by, "is_authenticated", False) else None,
+        snapshot=entries_to_json(preview.entries),
+        employees_changed=len(preview.rows),
+        added=preview.total("added"),
+        moved=preview.total("moved"),
+        removed=preview.total("removed"),
+    )
+    try:
+        with transaction.atomic():
+            publication.save()
+    except IntegrityError:
+        raise WeekChangedError(
+            "Someone else published this week at the same moment; nothing was sent. "
+            "Review it again."
+        ) from None
+    rows = []
+    for row in preview.rows:
+        if not row.told:
+            continue
+        subject, body = digest_message(
+            row.employee,
+            row.changes,
+            monday=monday,
+            first=preview.last is None,
+            feed_line=feed_line_of(feed_of(row.employee)),
+        )
+        rows.append((row.employee, NoticeKind.WEEK, subject, body))
+    publication.digests = len(notices_record(rows))
+    publication.save(update_fields=["digests"])
+    logger.info(
+        "week published",
+        extra={"week_start": monday.isoformat(), "digests": publication.digests},
+    )
+    return publication
 
 
 # --- Time-off requests ---------------------------------------------------------------
@@ -171,7 +258,8 @@ def timeoff_request_cancel(*, employee_id: int, request_id: int) -> TimeOffReque
 def timeoff_request_approve(*, request_id: int, by: Any, note: str = "") -> TimeOffRequest:
     """Approve: the time off is written in the same transaction (employees' service:
     it locks the employee and refuses an overlap with recorded time off). Schedules the
-    days clash with stay for the manager to move; the inbox lists them."""
+    days clash with stay for the manager to cover: the inbox lists them next, with the
+    call-out when an app offers it (`selectors.approval_follow_up`)."""
     req = _lock_request(request_id)
     _still_pending(req)
     time_off = timeoff_add(

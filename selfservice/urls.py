@@ -1,5 +1,6 @@
 from django.urls import path
 
+from scheduler.urls import IsoDayConverter  # noqa: F401  (registers the isoday converter)
 from selfservice import views
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     ),
     path("me/set-password/done/", views.SetPasswordDoneView.as_view(), name="me-set-password-done"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("week/<isoday:day>/publish/", views.week_publish_view, name="week-publish"),
     path("requests/", views.request_inbox, name="request-inbox"),
     path(
         "requests/<int:pk>/approve/",

@@ -7,6 +7,7 @@ shows only the signed-in employee's own data.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,9 +19,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.exceptions import ApplicationError
+from core.dates import format_day
+from core.exceptions import ApplicationError, InvalidInputError
 from core.features import get_feature, require_feature
 from core.roles import employee_access, is_manager, manager_required
 from selfservice import selectors, services
@@ -29,6 +31,7 @@ from selfservice.forms import (
     DecisionForm,
     EmployeeSetPasswordForm,
     NoticesForm,
+    PublishForm,
     TimeOffRequestForm,
 )
 from selfservice.models import RequestStatus
@@ -251,7 +254,9 @@ class SetPasswordDoneView(auth_views.PasswordResetCompleteView):
 INBOX_DECIDED = 50
 
 
-def _render_inbox(request: HttpRequest, *, status: int = 200, errors: Any = None) -> HttpResponse:
+def _render_inbox(
+    request: HttpRequest, *, status: int = 200, errors: Any = None, approved: int | None = None
+) -> HttpResponse:
     pending = list(selectors.request_list(status=RequestStatus.PENDING))
     decided = list(
         selectors.request_list()
@@ -266,6 +271,11 @@ def _render_inbox(request: HttpRequest, *, status: int = 200, errors: Any = None
             "rows": selectors.request_inbox(pending),
             "decided": decided,
             "errors": errors or {},
+            "follow_up": (
+                selectors.approval_follow_up(approved, today=timezone.localdate())
+                if approved
+                else None
+            ),
         },
         status=status,
     )
@@ -274,7 +284,10 @@ def _render_inbox(request: HttpRequest, *, status: int = 200, errors: Any = None
 @manager_required
 @require_GET
 def request_inbox(request: HttpRequest) -> HttpResponse:
-    return _render_inbox(request)
+    """Pending requests first; after an approval (`?approved=<id>`), the schedules of
+    those days still to cover, with the call-out when the attendance app offers it."""
+    raw = request.GET.get("approved", "")
+    return _render_inbox(request, approved=int(raw) if raw.isdigit() and len(raw) < 12 else None)
 
 
 @manager_required
@@ -288,9 +301,10 @@ def request_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
             req = services.timeoff_request_approve(request_id=pk, by=request.user, note=note)
             messages.success(
                 request,
-                f"Approved: {req.employee.name} is off {req.start_date:%a %-d %b}"
-                + (f" to {req.end_date:%a %-d %b}." if req.end_date != req.start_date else "."),
+                f"Approved: {req.employee.name} is off {format_day(req.start_date)}"
+                + (f" to {format_day(req.end_date)}." if req.end_date != req.start_date else "."),
             )
+            return redirect(reverse("request-inbox") + f"?approved={req.pk}")
         else:
             req = services.timeoff_request_deny(request_id=pk, by=request.user, note=note)
             messages.success(request, f"Denied: {req.employee.name} has been told why.")
@@ -302,3 +316,50 @@ def request_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
             raise
         return _render_inbox(request, status=exc.status, errors={pk: exc.detail})
     return redirect("request-inbox")
+
+
+# --- Publishing a week ---------------------------------------------------------------
+
+
+@manager_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def week_publish_view(request: HttpRequest, day: dt.date) -> HttpResponse:
+    """Review what changed in the week since it was last published, per employee, with
+    the digest each would get; "Publish" records it and writes the digests."""
+    error = ""
+    status = 200
+    if request.method == "POST":
+        form = PublishForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise InvalidInputError("Review the week before publishing it.")
+            publication = services.week_publish(
+                day=day, by=request.user, basis=form.cleaned_data["basis"]
+            )
+        except ApplicationError as exc:
+            error, status = exc.detail, exc.status
+        else:
+            told = publication.digests
+            messages.success(
+                request,
+                f"Week of {publication.week_start:%a} {publication.week_start.day} "
+                f"{publication.week_start:%b} published: "
+                + (
+                    f"{told} employee{'s' if told != 1 else ''} will get their week by email."
+                    if told
+                    else "nobody to email (notices off, or no email address)."
+                ),
+            )
+            return redirect("week", day=publication.week_start)
+    preview = selectors.week_preview(day)
+    return render(
+        request,
+        "selfservice/publish.html",
+        {
+            "can_manage": True,
+            "preview": preview,
+            "error": error,
+            "feeds_on": feeds_usable(),
+        },
+        status=status,
+    )

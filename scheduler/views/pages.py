@@ -289,6 +289,8 @@ def week_view(request: HttpRequest, day: dt.date) -> HttpResponse:
             "next_week": monday + dt.timedelta(days=7),
             "today": timezone.localdate(),
             "total": sum(d.count for d in days),
+            # What apps above add to the week (e.g. "Publish week"), without our knowing.
+            "panels": panels("week_actions", week_start=monday, user=request.user),
         },
     )
 

@@ -1,5 +1,6 @@
 """An employee's first day with the app, on a phone: the set-password link from the
-email, their week, the calendar link copied, a day off asked for; the manager approves."""
+email, their week, the calendar link copied, a day off asked for; the manager approves,
+is offered the call-out for the schedule it clashes with, and publishes the week."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from core.dates import format_day
 from employees.models import Employee, TimeOff
 from events.types import EventType
+from scheduler.selectors import week_of
 from scheduler.services import schedule_create
 from selfservice.models import RequestStatus, TimeOffRequest
 from selfservice.services import employee_account_create
@@ -186,7 +189,41 @@ def test_employee_on_a_phone_then_the_manager_approves(
     shot(desk, tmp_path, "requests-inbox", to_docs=to_docs)
     request_card.get_by_role("button", name="Approve Emma Stone").click()
     expect(desk.locator(".messages")).to_contain_text("Approved: Emma Stone is off")
+
+    # What the approval left to cover, and the call-out prefilled to cover it.
+    follow_up = desk.locator("section.follow-up")
+    expect(follow_up).to_contain_text("Emma Stone is off: 1 schedule to cover")
+    expect(
+        follow_up.get_by_role("link", name=re.compile("606051-CORE-Crunchy Crackers"))
+    ).to_be_visible()
+    assert_accessible(desk)
+    follow_up.get_by_role("link", name="Cover them (call-out)").click()
+    expect(desk.locator("#plan-title")).to_contain_text("1 schedule on")
+    expect(desk.locator("#plan-title")).to_contain_text("Time off")
+    expect(desk.get_by_role("link", name="606051-CORE-Crunchy Crackers")).to_be_visible()
+
+    # Publishing the week: what each employee will be told, then one digest each.
+    desk.goto(f"/week/{tomorrow.isoformat()}/")
+    desk.get_by_role("link", name=re.compile("^Publish week")).click()
+    expect(desk.get_by_role("heading", name=re.compile("^Publish the week of"))).to_be_visible()
+    emma_row = desk.locator("section.publish-row", has_text="Emma Stone")
+    expect(emma_row).to_contain_text("606034-CORE-Super Pretzel")
+    emma_row.get_by_text("The email to Emma Stone").click()
+    expect(emma_row.locator("pre.digest")).to_contain_text("Your week (store time):")
+    expect(emma_row.locator("pre.digest")).to_contain_text("(their own link, not shown here)")
+    assert_accessible(desk)
+    shot(desk, tmp_path, "publish-week", to_docs=to_docs)
+    sent_before = len(mail.outbox)
+    desk.get_by_role("button", name=re.compile("^Publish and email")).click()
+    expect(desk.locator(".messages")).to_contain_text("will get their week by email.")
+    expect(desk.locator(".publish-panel")).to_contain_text("Published to employees")
     office.close()
+    digests = [m for m in mail.outbox[sent_before:] if m.to == ["emma@example.com"]]
+    assert [m.subject for m in digests] == [
+        f"Your schedule for the week of {format_day(week_of(tomorrow)[0])}"
+    ]
+    assert "606034-CORE-Super Pretzel" in str(digests[0].body)
+    assert re.search(r"webcal://\S+\.ics", str(digests[0].body))  # her own link
 
     req = TimeOffRequest.objects.get(employee=emma)
     assert req.status == RequestStatus.APPROVED
@@ -194,4 +231,4 @@ def test_employee_on_a_phone_then_the_manager_approves(
     assert (off.start_date, off.end_date, off.reason) == (off_day, off_day, "Family wedding")
     assert Employee.objects.get(pk=emma.pk).user is not None
     assert clash.pk  # still scheduled: the manager moves it next
-    assert [m.subject for m in mail.outbox][-1] == "Time off approved"
+    assert "Time off approved" in [m.subject for m in mail.outbox]

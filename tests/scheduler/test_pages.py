@@ -763,8 +763,9 @@ def rotation(lead: Employee) -> None:
     ("url", "expected"),
     [
         ("/day/2026-12-15/", 15),
-        # + the permission check (2) of the navigation's manager links
-        ("/week/2026-12-15/", 7),
+        # + the permission check (2) of the navigation's manager links, + the week's last
+        # publication (the self-service app's "Publish week" panel)
+        ("/week/2026-12-15/", 8),
         ("/day/2026-12-15/print/", 8),
         ("/day/2026-12-15/print.pdf", 6),
     ],

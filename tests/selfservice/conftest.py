@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,7 +14,14 @@ from employees.models import Employee
 from scheduler.models import Schedule
 from tests.employees.factories import EmployeeFactory
 from tests.events.factories import EventFactory
+from tests.planning.conftest import (  # noqa: F401 (the fake planning system on loopback)
+    _planning_server_process,
+    fake,
+    planning_server,
+    sync_on,
+)
 from tests.scheduler.factories import ScheduleFactory
+from tests.selfservice.smtp_server import SMTPServer, smtp_server
 
 
 def local_at(day: dt.date, hour: int = 10, minute: int = 45) -> dt.datetime:
@@ -69,3 +77,15 @@ def manager_client(manager_user: User) -> Client:
 def feeds_on(settings: pytest.FixtureRequest) -> None:
     settings.CALENDAR_FEEDS_ENABLED = True  # type: ignore[attr-defined]
     settings.CALENDAR_FEEDS_SECRET = "test-feed-secret-0123456789"  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def smtp(settings: pytest.FixtureRequest) -> Iterator[SMTPServer]:
+    """A real SMTP server on loopback, and Django's SMTP backend sending to it."""
+    with smtp_server() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
+        settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
+        settings.EMAIL_PORT = server.port  # type: ignore[attr-defined]
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False  # type: ignore[attr-defined]
+        settings.EMAIL_TIMEOUT = 5  # type: ignore[attr-defined]
+        yield server

@@ -14,6 +14,7 @@ from employees.models import Employee
 from selfservice.models import EmployeePreferences, Notice, NoticeState, TimeOffRequest
 from selfservice.notices import notice_deliver, notice_retry
 from selfservice.services import timeoff_request_approve, timeoff_request_deny
+from tests.selfservice.smtp_server import SMTPServer
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_one_notice_per_decision(
     notice = Notice.objects.get()
     assert (notice.kind, notice.recipient, notice.state) == ("decision", "emma@example.com", "sent")
     assert len(mail.outbox) == 1
-    assert notice_deliver() == {"sent": 0, "retry": 0, "failed": 0, "waiting": 0}
+    assert notice_deliver() == {"sent": 0, "skipped": 0, "retry": 0, "failed": 0, "waiting": 0}
     assert len(mail.outbox) == 1
 
 
@@ -83,7 +84,7 @@ def test_smtp_failure_is_retried_later_without_a_duplicate(
     settings.EMAIL_PORT = _closed_port()
     settings.EMAIL_TIMEOUT = 2
 
-    assert notice_deliver() == {"sent": 0, "retry": 1, "failed": 0, "waiting": 0}
+    assert notice_deliver() == {"sent": 0, "skipped": 0, "retry": 1, "failed": 0, "waiting": 0}
 
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (NoticeState.PENDING, 1)
@@ -91,13 +92,56 @@ def test_smtp_failure_is_retried_later_without_a_duplicate(
         notice.last_error == "ConnectionRefusedError: the mail server refused or was unreachable."
     )
     assert notice.next_attempt_at > timezone.now()
-    assert notice_deliver() == {"sent": 0, "retry": 0, "failed": 0, "waiting": 0}  # not due
+    assert notice_deliver() == {
+        "sent": 0,
+        "skipped": 0,
+        "retry": 0,
+        "failed": 0,
+        "waiting": 0,
+    }  # not due
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     later = notice.next_attempt_at + dt.timedelta(seconds=1)
-    assert notice_deliver(now=later) == {"sent": 1, "retry": 0, "failed": 0, "waiting": 0}
-    assert notice_deliver(now=later) == {"sent": 0, "retry": 0, "failed": 0, "waiting": 0}
+    assert notice_deliver(now=later) == {
+        "sent": 1,
+        "skipped": 0,
+        "retry": 0,
+        "failed": 0,
+        "waiting": 0,
+    }
+    assert notice_deliver(now=later) == {
+        "sent": 0,
+        "skipped": 0,
+        "retry": 0,
+        "failed": 0,
+        "waiting": 0,
+    }
     assert len(mail.outbox) == 1
+    notice.refresh_from_db()
+    assert (notice.state, notice.attempts, notice.last_error) == (NoticeState.SENT, 2, "")
+
+
+def test_a_busy_mail_server_gets_the_notice_once_on_the_retry(
+    pending: TimeOffRequest, manager_user: Any, smtp: SMTPServer
+) -> None:
+    """A real SMTP server on loopback answers the first message with a temporary failure
+    (451) and accepts the second: the notice is retried later and arrives exactly once."""
+    timeoff_request_approve(request_id=pending.pk, by=manager_user)
+    smtp.refuse_next = 1
+
+    assert notice_deliver()["retry"] == 1
+
+    notice = Notice.objects.get()
+    assert (notice.state, notice.attempts) == (NoticeState.PENDING, 1)
+    assert notice.last_error == "SMTPDataError: the mail server refused or was unreachable."
+    assert (smtp.refused, smtp.accepted) == (1, [])
+    later = notice.next_attempt_at + dt.timedelta(seconds=1)
+    assert notice_deliver(now=later)["sent"] == 1
+    assert notice_deliver(now=later + dt.timedelta(hours=2)) == dict.fromkeys(
+        ("sent", "skipped", "retry", "failed", "waiting"), 0
+    )
+    [message] = smtp.accepted
+    assert (message["To"], message["Subject"]) == ("emma@example.com", "Time off approved")
     notice.refresh_from_db()
     assert (notice.state, notice.attempts, notice.last_error) == (NoticeState.SENT, 2, "")
 
@@ -145,7 +189,7 @@ def test_deliver_notices_command(pending: TimeOffRequest, manager_user: Any) -> 
     timeoff_request_approve(request_id=pending.pk, by=manager_user)
     out = StringIO()
     call_command("deliver_notices", stdout=out)
-    assert out.getvalue().strip() == "sent 1, retry 0, failed 0, waiting 0"
+    assert out.getvalue().strip() == "sent 1, skipped 0, retry 0, failed 0, waiting 0"
     assert len(mail.outbox) == 1
 
 
