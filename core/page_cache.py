@@ -33,7 +33,7 @@ CACHE_ALIAS = "api_pages"
 FRAGMENT_CACHE_ALIAS = "page_fragments"
 
 # The tables whose rows cached lists and page fragments show. A trigger per table moves
-# the data version (migrations core 0001, employees 0002, attendance 0002; the SQL is in
+# the data version (migrations core 0001, employees 0002, attendance 0003; the SQL is in
 # core/data_version_sql.py); what shows another table needs its trigger first.
 WATCHED_TABLES = (
     "employees_employee",

@@ -271,3 +271,15 @@ def test_api_cancel(employee_api: APIClient, employee: Employee, today: dt.date)
     req = TimeOffRequest.objects.create(employee=employee, start_date=today, end_date=today)
     response = employee_api.post(f"/api/v1/me/requests/{req.pk}/cancel/")
     assert response.status_code == 200 and response.json()["status"] == "canceled"
+
+
+@pytest.mark.parametrize("path", ["/", "/week/2026-12-14/", "/day/2026-12-15/", "/requests/"])
+def test_managers_find_the_inbox_from_every_page(
+    manager_client: Client, reader_user: object, employee_client: Client, path: str
+) -> None:
+    link = 'href="/requests/"'
+    assert link in manager_client.get(path).content.decode()
+    reader = Client()
+    reader.force_login(reader_user)  # type: ignore[arg-type]
+    assert link not in reader.get(path).content.decode()
+    assert link not in employee_client.get("/me/").content.decode()

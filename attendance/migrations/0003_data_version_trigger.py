@@ -8,7 +8,7 @@ from core.data_version_sql import watch_tables
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("attendance", "0001_callouts_attendance_reissues"),
+        ("attendance", "0002_callout_reason_time_off"),
         ("core", "0001_data_version"),
     ]
 
