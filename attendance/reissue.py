@@ -118,6 +118,9 @@ def reissue_request(
         after=_snapshot(schedule, employee),
         note=f"Reissue to {employee.name} until {expiration_date:%Y-%m-%d} requested.",
     )
+    # Not `scheduler.hooks.schedule_changed`: this change reaches the planning system
+    # through the reissue itself (the push outbox would send it a second time), and it
+    # is in the past, which no employee notice tells.
     transaction.on_commit(_dispatch, robust=True)
     return reissue
 
