@@ -14,6 +14,8 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 import icalendar
 from django.conf import settings
@@ -73,6 +75,70 @@ def sequence_of(schedule: Schedule) -> int:
     return max(0, int((schedule.updated_at - schedule.created_at).total_seconds()))
 
 
+@dataclass(frozen=True)
+class EntryFacts:
+    """Everything one VEVENT says: the key of its kept bytes (the content itself, so a
+    kept entry can never be out of date)."""
+
+    schedule_id: int
+    updated_at: dt.datetime
+    sequence: int
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    store: str
+    description: str
+    url: str
+
+
+def entry_facts(schedule: Schedule, *, team: bool) -> EntryFacts:
+    event = schedule.event
+    local_start = timezone.localtime(schedule.start)
+    title = f"{event.get_event_type_display()}: {event.project_name}"
+    if team:
+        title = f"{schedule.employee.name} · {title}"
+    store = f"Store {event.store_number}"
+    if event.store_name:
+        store = f"{store} {event.store_name}"
+    lines = [
+        f"{event.get_event_type_display()} at {store}",
+        f"Starts {local_start:%a %d %b %Y %H:%M} store time",
+        f"Event #{event.project_ref_num}",
+    ]
+    if event.sales_tool_url:
+        lines.append(f"Sales tool: {event.sales_tool_url}")
+    return EntryFacts(
+        schedule_id=schedule.pk,
+        updated_at=schedule.updated_at,
+        sequence=sequence_of(schedule),
+        start=schedule.start,
+        end=schedule.end,
+        title=title,
+        store=store,
+        description="\n".join(lines),
+        url=event.sales_tool_url,
+    )
+
+
+@lru_cache(maxsize=20_000)
+def entry_ical(facts: EntryFacts) -> bytes:
+    """One VEVENT as icalendar writes it, kept per content: a feed rebuilt after one
+    change writes one entry anew, not a hundred (icalendar spends ~0.15 ms an entry)."""
+    vevent = icalendar.Event()
+    vevent.add("uid", schedule_uid(facts.schedule_id))
+    vevent.add("dtstamp", _utc(facts.updated_at))
+    vevent.add("last-modified", _utc(facts.updated_at))
+    vevent.add("sequence", facts.sequence)
+    vevent.add("dtstart", _utc(facts.start))
+    vevent.add("dtend", _utc(facts.end))
+    vevent.add("summary", facts.title)
+    vevent.add("location", facts.store)
+    if facts.url:
+        vevent.add("url", facts.url)
+    vevent.add("description", facts.description)
+    return bytes(vevent.to_ical())
+
+
 def build_calendar(*, name: str, schedules: Iterable[Schedule], team: bool) -> bytes:
     """One VEVENT per schedule, times in UTC. `team`: each title names the employee."""
     cal = icalendar.Calendar()
@@ -81,35 +147,12 @@ def build_calendar(*, name: str, schedules: Iterable[Schedule], team: bool) -> b
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    for schedule in schedules:
-        event = schedule.event
-        local_start = timezone.localtime(schedule.start)
-        title = f"{event.get_event_type_display()}: {event.project_name}"
-        if team:
-            title = f"{schedule.employee.name} · {title}"
-        vevent = icalendar.Event()
-        vevent.add("uid", schedule_uid(schedule.pk))
-        vevent.add("dtstamp", _utc(schedule.updated_at))
-        vevent.add("last-modified", _utc(schedule.updated_at))
-        vevent.add("sequence", sequence_of(schedule))
-        vevent.add("dtstart", _utc(schedule.start))
-        vevent.add("dtend", _utc(schedule.end))
-        vevent.add("summary", title)
-        store = f"Store {event.store_number}"
-        if event.store_name:
-            store = f"{store} {event.store_name}"
-        vevent.add("location", store)
-        lines = [
-            f"{event.get_event_type_display()} at {store}",
-            f"Starts {local_start:%a %d %b %Y %H:%M} store time",
-            f"Event #{event.project_ref_num}",
-        ]
-        if event.sales_tool_url:
-            lines.append(f"Sales tool: {event.sales_tool_url}")
-            vevent.add("url", event.sales_tool_url)
-        vevent.add("description", "\n".join(lines))
-        cal.add_component(vevent)
-    return bytes(cal.to_ical())
+    head = bytes(cal.to_ical())
+    end = b"END:VCALENDAR\r\n"
+    if not head.endswith(end):  # pragma: no cover - icalendar always ends it so
+        raise RuntimeError("Unexpected calendar framing from icalendar.")
+    entries = b"".join(entry_ical(entry_facts(s, team=team)) for s in schedules)
+    return head[: -len(end)] + entries + end
 
 
 def etag_of(fingerprint: str) -> str:

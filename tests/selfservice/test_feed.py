@@ -246,3 +246,24 @@ def test_calendar_page_when_off_says_so(
     response = employee_client.get("/me/calendar/")
     assert response.status_code == 400
     assert "Calendar feeds is disabled" in response.content.decode()
+
+
+def test_a_rebuild_after_one_change_writes_one_entry_anew(
+    employee: Employee, today: dt.date
+) -> None:
+    from selfservice.feeds import build_calendar, entry_ical
+
+    schedules = [schedule_on(employee, today + dt.timedelta(days=d)) for d in range(1, 6)]
+    entry_ical.cache_clear()
+    first = build_calendar(name="N", schedules=schedules, team=False)
+    assert entry_ical.cache_info().misses == 5
+
+    moved = schedules[2]
+    moved.start += dt.timedelta(hours=1)
+    moved.end += dt.timedelta(hours=1)
+    again = build_calendar(name="N", schedules=schedules, team=False)
+
+    assert entry_ical.cache_info().misses == 6  # the moved one only
+    entry_ical.cache_clear()
+    assert build_calendar(name="N", schedules=schedules, team=False) == again != first
+    assert len(vevents(icalendar.Calendar.from_ical(again))) == 5
