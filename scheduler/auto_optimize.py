@@ -2,8 +2,9 @@
 
 No ORM here, like `scheduler.auto`. `optimize(problem)` runs the greedy plan first
 (`auto.solve`: the documented order, tiers and repair pass), then a CP-SAT model of the same
-problem, with the greedy plan as its first solution (hint) and as its fallback: a run is
-never worse than the greedy plan and finishes within its time limit.
+problem (`scheduler.auto_model`) with the greedy plan as its first solution (hint), and
+keeps the better of the two plans by the objective below: a run is never worse than the
+greedy plan.
 
 The objective (what a run optimises), in strict order:
 1. the number of events placed (a Supervisor event counts only with its Core event:
@@ -15,18 +16,27 @@ The objective (what a run optimises), in strict order:
    Juicer events; Leads, then Juicer Baristas not juicing, then Specialists on Core; the
    Primary Lead, then Leads, then Club Supervisors on Freeosk, digital and Other; Club
    Supervisors, then the Primary Lead on Supervisor events), the workload balance (the
-   busiest person of each job title, in quarter hours) and the warnings an option
-   raises against live schedules, weighed together.
-Step 1 is solved first, with all the time the greedy plan left (its bound tells how many
-events any plan could place at most); once it is proven, steps 2-3 are optimised in the
-time that remains, keeping that many placed. The run reports "proven optimal" when both
-are proven, else whether the number placed is proven, else its best bound and the gap.
+   busiest person of each job title, in quarter hours), the warnings an option raises
+   against live schedules and the days after an event's first possible day, weighed
+   together (`scheduler.auto_model`: 4 per tier, 1 per quarter hour, warning and day).
+Step 1 is solved first (its bound tells how many events any plan could place at most);
+once it is proven, steps 2-3 are optimised in the work that remains, keeping that many
+placed. The run reports "proven optimal" when both are proven, else whether the number
+placed is proven, else its best bound and the gap.
 
-Time: the greedy plan may take up to 80 % of the limit (its repair pass stops there), the
-model is built, the solver gets what is left minus a small reserve for checking the plan
-again. Deterministic for a given seed and worker count when the solver finishes before
-the limit (CP-SAT's interleaved search); a run cut by the limit depends on the machine's
-speed. Memory: CP-SAT is capped at `MEMORY_MB`.
+Time: the greedy plan always runs to completion: its work is bounded by counting (the
+repair pass's first-fit checks per event), never cut by the clock, so it is the same
+plan on every machine and always there to fall back on. The solver then gets what is
+left of the time limit (counted from the start of the run, less a small reserve for
+checking the final plan), and at most `WORK_SHARE` x the limit of CP-SAT's
+deterministic time (a count of its work, the same on every machine). So the limit
+bounds the optimizer: a run ends by the limit plus the check of its plan (a fraction of a
+second) unless the greedy plan alone takes longer than the limit (a loaded machine), in
+which case the solver is not started and the run takes as long as the greedy plan.
+A run is deterministic for a given seed and worker count when the solver stops by its
+work limit or proves its answer (CP-SAT's interleaved search); a run stopped by the
+wall clock (a loaded machine) depends on the machine's speed. Memory: CP-SAT is capped
+at `MEMORY_MB`.
 
 Options: every (event, employee, start) the rules engine allows in context `auto`
 against the live schedules (`rules.check` on one representative event per type and
@@ -56,7 +66,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from scheduler import auto
-from scheduler.auto_model import Model, Seat, Start, build
+from scheduler.auto_model import LATE_DAY, Model, Seat, build
 from scheduler.roles import ALLOWED_TITLES
 from scheduler.rules import Booking, Context, EventFacts, Snapshot, check
 
@@ -65,7 +75,16 @@ logger = logging.getLogger(__name__)
 SEED = 20261205
 WORKERS = 2
 MEMORY_MB = 1024
-INTERLEAVE = True
+# The solver's full-problem strategies, run in turn by the workers (interleaved search:
+# the same answer for a seed and worker count): LP-guided search, with the LP on every
+# constraint and symmetry. On the benchmark's crowded instances these find and prove
+# the most events placed several times faster than the default portfolio.
+SUBSOLVERS = ("default_lp", "max_lp_sym")
+# The solver's work limit in CP-SAT's deterministic seconds (a count of its work, the
+# same on every machine), as a share of the time limit: about 0.6 of the limit in wall
+# time on a quiet 2-core machine, which leaves the rest to the greedy plan before it.
+WORK_SHARE = 0.6
+MIN_SOLVER_SECONDS = 0.2  # less than this left: the solver is not started
 
 
 @dataclass
@@ -80,6 +99,9 @@ class Optimality:
     count_proven: bool = False  # no plan places more events
     greedy_placed: int = 0
     note: str = ""
+    greedy_seconds: float = 0.0  # the greedy plan's time (always run to completion)
+    solver_seconds: float = 0.0  # the solver's wall time (both steps)
+    time_limit: float = 0.0
 
     @property
     def gap(self) -> float:
@@ -97,6 +119,9 @@ class Optimality:
             "greedy_placed": self.greedy_placed,
             "gap": round(self.gap, 6),
             "note": self.note,
+            "greedy_seconds": round(self.greedy_seconds, 3),
+            "solver_seconds": round(self.solver_seconds, 3),
+            "time_limit": self.time_limit,
         }
 
 
@@ -107,15 +132,17 @@ def optimize(
     time_limit: float = 10.0,
     workers: int = WORKERS,
     seed: int = SEED,
+    work: float | None = None,
 ) -> tuple[auto.Plan, Optimality]:
-    """The best plan found within `time_limit` seconds (greedy plan included), and what
-    is known about it. `problem.snapshot` is left with live bookings only."""
+    """The better of the greedy plan and the solver's, by the objective above, and what
+    is known about it. The greedy plan always runs to completion (its work is bounded
+    by counting, not by time); the solver gets what is left of `time_limit` seconds.
+    `work`: the solver's deterministic budget (default `WORK_SHARE` x `time_limit`).
+    `problem.snapshot` is left with live bookings only."""
     began = time.perf_counter()
     live = auto._copy(problem.snapshot)
-    # The greedy plan gets up to 80 % of the time (its repair pass stops there): it is the
-    # strongest start on crowded instances, and finishes well before on a quiet machine.
-    deadline = began + 0.8 * time_limit
-    greedy = auto.solve(replace(problem, snapshot=auto._copy(live), deadline=deadline), progress)
+    greedy = auto.solve(replace(problem, snapshot=auto._copy(live)), progress)
+    greedy_seconds = time.perf_counter() - began
     greedy_count = len(greedy.placements)
     built = build(problem, live)
     _hint(built, greedy)
@@ -127,23 +154,33 @@ def optimize(
         proven=False,
         seconds=0.0,
         greedy_placed=greedy_count,
+        greedy_seconds=greedy_seconds,
+        time_limit=time_limit,
     )
     best_count = greedy_count
     count_proven = greedy_count >= built.placeable
-    chosen: Any = None
+    chosen: list[int] | None = None
     # Kept for what follows the solver (the plan checked again, its warnings).
     reserve = 0.05 + 0.0005 * len(problem.events)
-    remaining = time_limit - reserve - (time.perf_counter() - began)
+    if work is None:
+        work = WORK_SHARE * time_limit  # the solver's deterministic budget, both steps
+
+    def wall_left() -> float:
+        return time_limit - reserve - (time.perf_counter() - began)
+
     if not built.starts:
         optimality.proven = True
-    elif remaining < 0.2:
+    elif wall_left() < MIN_SOLVER_SECONDS:
         optimality.note = "The time limit was reached before the optimizer could start."
     else:
         if not count_proven:
             built.model.maximize(count)
-            # All the time left: the tie-breaks only count once the number is proven.
-            solver = _solver(remaining, workers, seed)
+            # Step 1 first, with all the work it needs: the tie-breaks only count once
+            # the number is proven.
+            solver = _solver(wall_left(), work, workers, seed)
             status = solver.solve(built.model)
+            work -= solver.deterministic_time
+            optimality.solver_seconds += solver.wall_time
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 value = round(solver.objective_value)
                 optimality.bound = min(built.placeable, int(solver.best_objective_bound + 1e-6))
@@ -155,51 +192,85 @@ def optimize(
             else:
                 optimality.note = "The optimizer found no better plan in time."
         # Steps 2 and 3: keep as many placed; then urgency, preferences, balance, warnings.
-        built.model.add(count >= best_count)
-        weight = built.rest_max + 1
-        built.model.maximize(
-            sum(weight * built.urgency[x.event.id] * x.var for x in built.starts)
-            - sum(seat.penalty * seat.var for seat in built.seats if seat.penalty)
-            - sum(built.balance)
-        )
-        remaining = time_limit - reserve - (time.perf_counter() - began)
-        if count_proven and remaining >= 0.2:
-            solver = _solver(remaining, workers, seed)
+        if count_proven and wall_left() >= MIN_SOLVER_SECONDS and work >= MIN_SOLVER_SECONDS:
+            built.model.add(count >= best_count)
+            built.model.maximize(_objective(built))
+            solver = _solver(wall_left(), work, workers, seed)
             status = solver.solve(built.model)
+            optimality.solver_seconds += solver.wall_time
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 chosen = _values(built, solver)
-                optimality.proven = count_proven and status == cp_model.OPTIMAL
-        if chosen is not None:
-            optimality.solver = "cp-sat"
+                optimality.proven = status == cp_model.OPTIMAL
     if count_proven:
         optimality.bound = best_count
     optimality.count_proven = count_proven
     plan = greedy
+    _final_warnings(problem, live, greedy)
     if chosen is not None:
         candidate = _plan(problem, greedy, built, chosen)
-        if len(candidate.placements) >= greedy_count and _final_warnings(problem, live, candidate):
-            plan = candidate
-        else:
-            _final_warnings(problem, live, greedy)
+        if not _final_warnings(problem, live, candidate):
             logger.error("The optimizer's plan failed the rules engine; the greedy plan stands.")
-            optimality.solver = "greedy"
             optimality.proven = optimality.count_proven = False
             optimality.bound = max(optimality.bound, built.placeable)
             optimality.note = "The optimizer's plan was discarded; the first plan stands."
-    else:
-        _final_warnings(problem, live, greedy)
+        elif score(built, candidate) >= score(built, greedy):
+            plan = candidate
+            optimality.solver = "cp-sat"
     optimality.placed = len(plan.placements)
+    if optimality.placed < best_count:  # the solver's better count was not kept
+        optimality.proven = optimality.count_proven = False
+        optimality.bound = max(optimality.bound, built.placeable)
     optimality.bound = max(optimality.bound, optimality.placed)
     optimality.seconds = time.perf_counter() - began
     return plan, optimality
 
 
-def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+def _objective(built: Model) -> Any:
+    """Steps 2 and 3 as one number: urgency first (weighted above anything step 3 can
+    reach), then minus the preference and warning penalties and the busiest loads."""
+    weight = built.rest_max + 1
+    return (
+        sum(weight * built.urgency[x.event.id] * x.var for x in built.starts)
+        - sum(seat.penalty * seat.var for seat in built.seats if seat.penalty)
+        - sum(LATE_DAY * x.late * x.var for x in built.starts if x.late)
+        - sum(built.balance)
+    )
+
+
+def score(built: Model, plan: auto.Plan) -> tuple[int, int, int]:
+    """A plan's place in the objective, computed from the plan itself (so the greedy
+    plan and the solver's are compared alike): (events placed, urgency, minus the
+    penalties and busiest loads of step 3). A placement the model has no seat for (no
+    option of the model) counts the largest penalty."""
+    penalty = {(s.employee.id, s.group): s.penalty for s in built.seats}
+    worst = max(penalty.values(), default=0)
+    load = dict(built.live_load)
+    urgency = rest = 0
+    for p in plan.placements.values():
+        urgency += built.urgency.get(p.event_id, 0)
+        start = p.start.astimezone(dt.UTC)
+        x = built.start_of.get((p.event_id, start))
+        rest += worst if x is None else penalty.get((p.employee_id, x.group), worst)
+        rest += LATE_DAY * (x.late if x is not None else 0)
+        load[p.employee_id] = load.get(p.employee_id, 0) + _quarters(p.end - p.start)
+    rest += sum(max(load.get(i, 0) for i in ids) for ids in built.titles)
+    return len(plan.placements), urgency, -rest
+
+
+def _quarters(duration: dt.timedelta) -> int:
+    return int(duration.total_seconds() // 900) or 1
+
+
+def _solver(seconds: float, work: float, workers: int, seed: int) -> cp_model.CpSolver:
+    """CP-SAT stopped by whichever comes first: `work` deterministic seconds (the same
+    answer on every run) or `seconds` of wall time (a loaded machine)."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.1)
+    solver.parameters.max_deterministic_time = max(work, 0.1)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    solver.parameters.interleave_search = INTERLEAVE
+    solver.parameters.interleave_search = True
+    solver.parameters.subsolvers.extend(SUBSOLVERS)
     solver.parameters.max_memory_in_mb = MEMORY_MB
     return solver
 
@@ -211,62 +282,80 @@ def _variables(built: Model) -> list[Any]:
     return [x.var for x in built.starts] + [seat.var for seat in built.seats]
 
 
-def _values(built: Model, solver: cp_model.CpSolver) -> list[bool]:
-    return [bool(solver.boolean_value(var)) for var in _variables(built)]
+def _values(built: Model, solver: cp_model.CpSolver) -> list[int]:
+    return [int(solver.value(var)) for var in _variables(built)]
 
 
 def _hint(built: Model, plan: auto.Plan) -> None:
-    """The greedy plan as the solver's first solution."""
-    starts = {(x.event.id, x.start) for x in built.starts}
-    taken: set[tuple[int, dt.datetime]] = set()
+    """The greedy plan as the solver's first solution: per class and start, how many of
+    its events the plan starts then; per seat, whether the plan has its person then."""
+    counts: dict[int, int] = defaultdict(int)  # id(Start) -> events placed
     seats: set[tuple[int, tuple[str, dt.timedelta, dt.datetime]]] = set()
-    kinds = {x.event.id: (x.event.event_type, x.event.duration) for x in built.starts}
     for p in plan.placements.values():
-        start = p.start.astimezone(dt.UTC)
-        if (p.event_id, start) in starts:
-            taken.add((p.event_id, start))
-            seats.add((p.employee_id, (*kinds[p.event_id], start)))
+        x = built.start_of.get((p.event_id, p.start.astimezone(dt.UTC)))
+        if x is not None:
+            counts[id(x)] += 1
+            seats.add((p.employee_id, x.group))
     _set_hint(
         built,
-        [(x.event.id, x.start) in taken for x in built.starts]
-        + [(seat.employee.id, seat.group) in seats for seat in built.seats],
+        [counts[id(x)] for x in built.starts]
+        + [int((seat.employee.id, seat.group) in seats) for seat in built.seats],
     )
 
 
-def _set_hint(built: Model, values: list[bool]) -> None:
+def _set_hint(built: Model, values: list[int]) -> None:
     """A whole solution as the hint, in one go (one `add_hint` per variable is slow)."""
     built.model.clear_hints()
     hint = built.model.proto.solution_hint
     hint.vars.extend([var.index for var in _variables(built)])
-    hint.values.extend([int(v) for v in values])
+    hint.values.extend(values)
 
 
-def _plan(problem: auto.Problem, greedy: auto.Plan, built: Model, values: list[bool]) -> auto.Plan:
-    """The solver's answer as a plan: per (type, duration, start), the events starting
-    then (most urgent first) paired with the people taking a seat then (preferred first)."""
+def _plan(problem: auto.Problem, greedy: auto.Plan, built: Model, values: list[int]) -> auto.Plan:
+    """The solver's answer as a plan: the events of each class are shared out over the
+    starts in the counts chosen (the Supervisor events with the first of their Core
+    events starting then); then per (type, duration, start), the events starting then
+    (most urgent first) are paired with the people taking a seat then (preferred first)."""
     plan = auto.Plan(order=list(greedy.order), repaired=greedy.repaired)
     n = len(built.starts)
-    events_at: dict[tuple[str, dt.timedelta, dt.datetime], list[Start]] = defaultdict(list)
-    for x, on in zip(built.starts, values[:n], strict=True):
-        if on:
-            events_at[x.group].append(x)
+    count = {id(x): v for x, v in zip(built.starts, values[:n], strict=True)}
+    events_at: dict[tuple[str, dt.timedelta, dt.datetime], list[EventFacts]] = defaultdict(list)
+    taken: dict[tuple[int, ...], int] = defaultdict(int)  # per class: events handed out
+    supervisor_of = {e.facts.id: e.supervisor for e in problem.events if e.supervisor}
+    inline = {s.id for s in supervisor_of.values() if s is not None}
+    for x in built.starts:
+        if x.events[0].id in inline:
+            continue  # Supervisor Starts: handed out with their Core's below
+        k = count[id(x)]
+        if not k:
+            continue
+        key = tuple(e.id for e in x.events)
+        chosen = x.events[taken[key] : taken[key] + k]
+        taken[key] += k
+        events_at[x.group].extend(chosen)
+        if x.supervisor is not None and count[id(x.supervisor)]:
+            with_sup = chosen[: count[id(x.supervisor)]]
+            events_at[x.supervisor.group].extend(
+                s for e in with_sup if (s := supervisor_of.get(e.id)) is not None
+            )
     people_at: dict[tuple[str, dt.timedelta, dt.datetime], list[Seat]] = defaultdict(list)
     for seat, on in zip(built.seats, values[n:], strict=True):
         if on:
             people_at[seat.group].append(seat)
     core_of = {e.supervisor.id: e.facts.id for e in problem.events if e.supervisor is not None}
     position = {event_id: i for i, event_id in enumerate(greedy.order, start=1)}
-    for group, xs in events_at.items():
-        xs.sort(key=lambda x: (-built.urgency[x.event.id], x.event.id))
+    for group, facts in events_at.items():
+        facts.sort(key=lambda f: (-built.urgency[f.id], f.id))
         seats = sorted(people_at[group], key=lambda s: (s.penalty, s.employee.name, s.employee.id))
-        for x, seat in zip(xs, seats, strict=True):
-            plan.placements[x.event.id] = auto.Placement(
-                event_id=x.event.id,
+        for f, seat in zip(facts, seats, strict=True):
+            start = group[2]
+            plan.placements[f.id] = auto.Placement(
+                event_id=f.id,
                 employee_id=seat.employee.id,
-                start=x.start,
-                end=x.start + x.event.duration,
-                with_core=core_of.get(x.event.id),
-                position=position.get(x.event.id, 0),
+                start=start,
+                end=start + f.duration,
+                with_core=core_of.get(f.id),
+                position=position.get(f.id, 0),
             )
     placed = set(plan.placements)
     for event in problem.events:
@@ -297,7 +386,7 @@ def _left_out(
     problem: auto.Problem, built: Model, greedy: auto.Plan, facts: EventFacts
 ) -> list[dict[str, Any]]:
     """Why an event is left out, in a manager's words."""
-    if facts.id in built.by_event:
+    if facts.id in built.with_options:
         return [
             auto._reason(
                 "gave_way",
