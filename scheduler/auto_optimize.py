@@ -65,10 +65,19 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from core.dates import format_day
+from employees.models import JobTitle
+from events.types import EventType
 from scheduler import auto
-from scheduler.auto_model import LATE_DAY, Model, Seat, build
+from scheduler.auto_model import LATE_DAY, Model, Seat, Start, build
+from scheduler.labels import label_of
 from scheduler.roles import ALLOWED_TITLES
+from scheduler.rules import LABELS as RULE_LABELS
 from scheduler.rules import Booking, Context, EventFacts, Snapshot, check
+
+# What may stop everyone from working an event: the rules' codes, and the greedy pass's
+# "not working that day" (inactive, weekly day off, time off, unavailable date, holiday).
+_STOPS = frozenset({*(str(code) for code in RULE_LABELS), "unavailable"})
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +230,7 @@ def optimize(
         optimality.proven = optimality.count_proven = False
         optimality.bound = max(optimality.bound, built.placeable)
     optimality.bound = max(optimality.bound, optimality.placed)
+    _explain(problem, built, plan, dict(greedy.unplaced), optimality)
     optimality.seconds = time.perf_counter() - began
     return plan, optimality
 
@@ -357,57 +367,119 @@ def _plan(problem: auto.Problem, greedy: auto.Plan, built: Model, values: list[i
                 with_core=core_of.get(f.id),
                 position=position.get(f.id, 0),
             )
-    placed = set(plan.placements)
+    return plan
+
+
+# Reasons of the greedy plan kept as they are: they say all there is.
+_KEPT = frozenset({"no_day_left", "core_not_scheduled"})
+
+
+def _explain(
+    problem: auto.Problem,
+    built: Model,
+    plan: auto.Plan,
+    found: dict[int, list[dict[str, Any]]],
+    optimality: Optimality,
+) -> None:
+    """Why each event the final plan leaves out is left out, in a manager's words
+    (`plan.unplaced`, whichever plan was kept): nobody has the job title; nobody who may
+    work it is free at any of its times (and what stops them); or who could have worked
+    it and what this plan gives them instead. `found`: the greedy plan's reasons."""
+    tz = problem.snapshot.tz
+    names = {e.id: e.name for e in problem.employees}
+    starts_of: dict[int, list[Start]] = defaultdict(list)
+    for (event_id, _), x in built.start_of.items():
+        starts_of[event_id].append(x)
+    seats_at: dict[tuple[str, dt.timedelta, dt.datetime], set[int]] = defaultdict(set)
+    for seat in built.seats:
+        seats_at[seat.group].add(seat.employee.id)
+    facts = _facts(problem)
+    busy: dict[tuple[int, dt.date], list[str]] = defaultdict(list)
+    for p in plan.placements.values():
+        busy[(p.employee_id, p.start.astimezone(tz).date())].append(facts[p.event_id].name)
+    if optimality.proven:
+        tail = "Placing it would have left out another event, or a more urgent one."
+    elif optimality.count_proven:
+        tail = "Placing it would have left out another event: no plan places more."
+    elif optimality.solver_seconds:
+        tail = "The optimizer found no plan placing it without leaving out another in its time."
+    else:
+        tail = "The optimizer had no time left to look for a plan placing it."
+    inline = {e.supervisor.id for e in problem.events if e.supervisor is not None}
+    unplaced: dict[int, list[dict[str, Any]]] = {}
     for event in problem.events:
-        if event.facts.id in placed or event.facts.id in core_of:
+        f, sup = event.facts, event.supervisor
+        if f.id in inline:
+            continue  # decided with its Core event
+        if f.id in plan.placements:
+            if sup is not None and sup.id not in plan.placements:
+                at = (plan.placements[f.id].start + problem.supervisor_offset).astimezone(tz)
+                unplaced[sup.id] = [
+                    auto._reason(
+                        "no_supervisor",
+                        f"No Club Supervisor or Primary Lead is free at {at:%H:%M}, its Core "
+                        "event's start + offset; approving the Core event tries again.",
+                    )
+                ]
             continue
-        plan.unplaced[event.facts.id] = _left_out(problem, built, greedy, event.facts)
-        if event.supervisor is not None:
-            plan.unplaced[event.supervisor.id] = [
+        earlier = found.get(f.id) or []
+        if earlier and earlier[0]["code"] in _KEPT:
+            unplaced[f.id] = earlier
+        elif f.id in built.with_options:
+            xs = starts_of[f.id]
+            days = sorted({x.start.astimezone(tz).date() for x in xs})
+            people = sorted({i for x in xs for i in seats_at[x.group]}, key=lambda i: names[i])
+            given = sorted({n for i in people for d in days for n in busy[(i, d)]})
+            who = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
+            text = f"{who} may work it at its times ({_some([names[i] for i in people])})"
+            if given:
+                text += f"; this plan gives them other events then ({_some(given)})"
+            unplaced[f.id] = [auto._reason("gave_way", f"{text}. {tail}")]
+        else:
+            unplaced[f.id] = [_nobody(problem, event, earlier)]
+        if sup is not None:
+            unplaced[sup.id] = [
                 auto._reason(
                     "core_not_placed", "Its Core event could not be placed, so neither could it."
                 )
             ]
-    for event in problem.events:
-        sup = event.supervisor
-        if sup is None or sup.id in placed or event.facts.id not in placed:
-            continue
-        plan.unplaced[sup.id] = [
-            auto._reason(
-                "no_supervisor",
-                "No Club Supervisor or Primary Lead could take it at its Core event's "
-                "start + offset.",
-            )
-        ]
-    return plan
+    plan.unplaced = unplaced
 
 
-def _left_out(
-    problem: auto.Problem, built: Model, greedy: auto.Plan, facts: EventFacts
-) -> list[dict[str, Any]]:
-    """Why an event is left out, in a manager's words."""
-    if facts.id in built.with_options:
-        return [
-            auto._reason(
-                "gave_way",
-                "Someone could work it, but every time and person it could have had went "
-                "to events placed instead: placing it would have left out another event, "
-                "or a more urgent one.",
-            )
-        ]
-    found = greedy.unplaced.get(facts.id) or []
-    titles = ALLOWED_TITLES[facts.event_type]
-    if [r["code"] for r in found] in ([], ["no_candidates"]) and any(
-        e.job_title in titles for e in problem.employees
-    ):
-        return [
-            auto._reason(
-                "no_one_free",
-                "No one who may work it is free at any of its times (days off, time off, "
-                "holidays or their live schedules).",
-            )
-        ]
-    return found or [auto._reason("no_candidates", "Nobody has the job title it needs.")]
+def _nobody(
+    problem: auto.Problem, event: auto.AutoEvent, earlier: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """An event no one may work at any of its times: who may work its type, and what
+    stops them (the rules the greedy pass met)."""
+    kind = event.facts.event_type
+    titles = set(ALLOWED_TITLES[kind])
+    if kind == EventType.CORE:
+        titles.discard(JobTitle.CLUB_SUPERVISOR)
+    if kind == EventType.SUPERVISOR:
+        who = "Club Supervisor or Primary Lead"
+        titles = {JobTitle.CLUB_SUPERVISOR, JobTitle.LEAD_EVENT_SPECIALIST}
+    else:
+        who = " or ".join(sorted(JobTitle(t).label for t in titles))
+    if not any(e.job_title in titles for e in problem.employees):
+        return auto._reason("no_candidates", f"Nobody is a {who}, the job title it needs.")
+    days = event.days
+    when = (
+        format_day(days[0])
+        if len(days) == 1
+        else f"{format_day(days[0])} \N{EN DASH} {format_day(days[-1])}"
+    )
+    why = [label_of(r["code"]).lower() for r in earlier if r["code"] in _STOPS]
+    text = f"No {who} is free at any of its times ({when})"
+    if why:
+        text += ": " + ", ".join(why)
+    return auto._reason("no_one_free", text + ".")
+
+
+def _some(items: list[str], shown: int = 3) -> str:
+    """`a, b, c and 2 more`."""
+    if len(items) <= shown:
+        return ", ".join(items)
+    return f"{', '.join(items[:shown])} and {len(items) - shown} more"
 
 
 def _final_warnings(problem: auto.Problem, live: Snapshot, plan: auto.Plan) -> bool:

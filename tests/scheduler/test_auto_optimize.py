@@ -233,3 +233,43 @@ def test_the_time_limit_bounds_the_optimizer_and_the_plan_is_never_worse() -> No
         assert set(plan.placements) | set(plan.unplaced) == {e.id for e in events}
         assert not set(plan.placements) & set(plan.unplaced)
     assert local(plan.placements[next(iter(plan.placements))].start)[0] >= day(0)
+
+
+def test_each_event_left_out_is_explained_in_a_manager_s_words() -> None:
+    bea, sam = person("Bea Barista", "barista", frozenset({1, 2})), person("Sam", "specialist")
+    juicer = event(EventType.JUICER_PRODUCTION, 0, 0, name="606090-JUICER-Orange")
+    core = event(CORE, 0, 3, name="606034-CORE-Pretzel")
+    # Bea works Tuesdays and Wednesdays only; nobody is a Lead.
+    freeosk = event(EventType.FREEOSK, 1, 1, name="606077-Freeosk-Water")
+    off = event(EventType.JUICER_SURVEY, 0, 0, name="606091-JUICER-Survey")
+    late = event(CORE, 1, 1, name="606035-CORE-Bagels")
+    built = problem([core, juicer, freeosk, off, late], [bea, sam], last=3)
+    plan, optimality = auto_optimize.optimize(built, time_limit=5)
+    assert optimality.proven
+    reasons = {event_id: found[0] for event_id, found in plan.unplaced.items()}
+    assert reasons[freeosk.id]["code"] == "no_candidates"
+    assert reasons[freeosk.id]["message"] == (
+        "Nobody is a Club Supervisor or Lead Event Specialist, the job title it needs."
+    )
+    assert reasons[juicer.id]["code"] == "no_one_free"
+    assert reasons[juicer.id]["message"] == (
+        "No Juicer Barista is free at any of its times (Mon 14 Dec): not working that day."
+    )
+    assert all("_" not in r["message"] for r in reasons.values())
+    assert len([r for r in reasons.values() if r["code"] == "gave_way"]) == 0
+    # Sam may take one Core event a day: the two Core events are placed, on two days.
+    assert {core.id, late.id} <= set(plan.placements)
+    # One Specialist, two Core events due the same day: one gives way, and says to what.
+    early = event(CORE, 1, 1, name="606036-CORE-Cheese")
+    built = problem([late, early], [sam], last=3)
+    plan, optimality = auto_optimize.optimize(built, time_limit=5)
+    assert optimality.proven and len(plan.placements) == 1
+    ((left_out, found),) = plan.unplaced.items()
+    placed = next(iter(plan.placements.values()))
+    name = {late.id: late.name, early.id: early.name}[placed.event_id]
+    assert found[0]["code"] == "gave_way"
+    assert found[0]["message"] == (
+        f"1 person may work it at its times (Sam); this plan gives them other events then "
+        f"({name}). Placing it would have left out another event, or a more urgent one."
+    )
+    assert left_out != placed.event_id
