@@ -1,10 +1,11 @@
 """The auto-scheduler's optimizing core: OR-Tools CP-SAT over the rules engine's options.
 
-No ORM here, like `scheduler.auto`. `optimize(problem)` runs the greedy plan first
-(`auto.solve`: the documented order, tiers and repair pass), then a CP-SAT model of the same
-problem (`scheduler.auto_model`) with the greedy plan as its first solution (hint), and
-keeps the better of the two plans by the objective below: a run is never worse than the
-greedy plan.
+No ORM here, like `scheduler.auto`. `optimize(problem)` runs the greedy order's first
+pass (`auto.solve` without its repair pass: a fraction of a second) as the solver's first
+solution (hint), then a CP-SAT model of the same problem (`scheduler.auto_model`), while
+the whole greedy plan (repair pass and variants included) is computed beside it in a
+thread; it keeps the better of the solver's plan and the whole greedy plan by the
+objective below: a run is never worse than the greedy plan.
 
 The objective (what a run optimises), in strict order:
 1. the number of events placed (a Supervisor event counts only with its Core event:
@@ -26,17 +27,17 @@ placed is proven, else its best bound and the gap.
 
 Time: the greedy plan always runs to completion: its work is bounded by counting (the
 repair pass's first-fit checks per event), never cut by the clock, so it is the same
-plan on every machine and always there to fall back on. The solver then gets what is
-left of the time limit (counted from the start of the run, less a small reserve for
-checking the final plan), and at most `WORK_SHARE` x the limit of CP-SAT's
-deterministic time (a count of its work, the same on every machine). So the limit
-bounds the optimizer: a run ends by the limit plus the check of its plan (a fraction of a
-second) unless the greedy plan alone takes longer than the limit (a loaded machine), in
-which case the solver is not started and the run takes as long as the greedy plan.
-A run is deterministic for a given seed and worker count when the solver stops by its
-work limit or proves its answer (CP-SAT's interleaved search); a run stopped by the
-wall clock (a loaded machine) depends on the machine's speed. Memory: CP-SAT is capped
-at `MEMORY_MB`.
+plan on every machine and always there to fall back on. It runs in a thread beside the
+solver (CP-SAT releases the interpreter while it searches). The solver stops at the time
+limit, counted from the start of the run (less a small reserve for checking the final
+plan), or after `WORK_SHARE` x the limit of CP-SAT's deterministic time (a count of its
+work, the same on every machine), whichever comes first. So the limit bounds the
+optimizer: a run ends by the limit plus the check of its plan (a fraction of a second),
+unless the greedy plan beside it takes longer than that (a loaded machine: the run then
+ends when the greedy plan does). A run is deterministic for a given seed and worker
+count when the solver stops by its work limit or proves its answer (CP-SAT's interleaved
+search); a run stopped by the wall clock (a loaded machine) depends on the machine's
+speed. Memory: CP-SAT is capped at `MEMORY_MB`.
 
 Options: every (event, employee, start) the rules engine allows in context `auto`
 against the live schedules (`rules.check` on one representative event per type and
@@ -57,6 +58,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -90,9 +92,11 @@ MEMORY_MB = 1024
 # the most events placed several times faster than the default portfolio.
 SUBSOLVERS = ("default_lp", "max_lp_sym")
 # The solver's work limit in CP-SAT's deterministic seconds (a count of its work, the
-# same on every machine), as a share of the time limit: about 0.6 of the limit in wall
-# time on a quiet 2-core machine, which leaves the rest to the greedy plan before it.
-WORK_SHARE = 0.6
+# same on every machine), as a share of the time limit. A deterministic second took 1 to
+# 1.6 s of wall time here (quiet to moderately loaded 2-core machine), so half the limit
+# leaves the rest to the greedy plan before it and to a busier machine, and a run stops
+# by its work (the same plan every time) rather than by the clock in most cases.
+WORK_SHARE = 0.5
 MIN_SOLVER_SECONDS = 0.2  # less than this left: the solver is not started
 
 
@@ -145,29 +149,32 @@ def optimize(
 ) -> tuple[auto.Plan, Optimality]:
     """The better of the greedy plan and the solver's, by the objective above, and what
     is known about it. The greedy plan always runs to completion (its work is bounded
-    by counting, not by time); the solver gets what is left of `time_limit` seconds.
+    by counting, not by time), beside the solver, which stops `time_limit` seconds after
+    the start.
     `work`: the solver's deterministic budget (default `WORK_SHARE` x `time_limit`).
     `problem.snapshot` is left with live bookings only."""
     began = time.perf_counter()
     live = auto._copy(problem.snapshot)
-    greedy = auto.solve(replace(problem, snapshot=auto._copy(live)), progress)
-    greedy_seconds = time.perf_counter() - began
-    greedy_count = len(greedy.placements)
+    # The documented-order pass alone (no repair, no variants; it reports the progress):
+    # the solver's first solution, in a fraction of a second.
+    first = auto.solve(replace(problem, snapshot=auto._copy(live), repair=False), progress)
     built = build(problem, live)
-    _hint(built, greedy)
+    _hint(built, first)
+    # The whole greedy plan (repair pass and variants) runs meanwhile in a thread: CP-SAT
+    # releases the GIL while it searches, so the solver need not wait for it.
+    greedy_run = _GreedyRun(problem, live)
+    greedy_run.start()
     count = sum(x.var for x in built.starts)
     optimality = Optimality(
         solver="greedy",
-        placed=greedy_count,
+        placed=len(first.placements),
         bound=built.placeable,
         proven=False,
         seconds=0.0,
-        greedy_placed=greedy_count,
-        greedy_seconds=greedy_seconds,
         time_limit=time_limit,
     )
-    best_count = greedy_count
-    count_proven = greedy_count >= built.placeable
+    best_count = len(first.placements)
+    count_proven = best_count >= built.placeable
     chosen: list[int] | None = None
     # Kept for what follows the solver (the plan checked again, its warnings).
     reserve = 0.05 + 0.0005 * len(problem.events)
@@ -210,29 +217,57 @@ def optimize(
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 chosen = _values(built, solver)
                 optimality.proven = status == cp_model.OPTIMAL
-    if count_proven:
-        optimality.bound = best_count
-    optimality.count_proven = count_proven
+    greedy = greedy_run.result()  # always to completion: the floor
+    optimality.greedy_placed = len(greedy.placements)
+    optimality.greedy_seconds = greedy_run.seconds
     plan = greedy
     _final_warnings(problem, live, greedy)
     if chosen is not None:
         candidate = _plan(problem, greedy, built, chosen)
         if not _final_warnings(problem, live, candidate):
             logger.error("The optimizer's plan failed the rules engine; the greedy plan stands.")
-            optimality.proven = optimality.count_proven = False
-            optimality.bound = max(optimality.bound, built.placeable)
             optimality.note = "The optimizer's plan was discarded; the first plan stands."
         elif score(built, candidate) >= score(built, greedy):
             plan = candidate
             optimality.solver = "cp-sat"
-    optimality.placed = len(plan.placements)
-    if optimality.placed < best_count:  # the solver's better count was not kept
-        optimality.proven = optimality.count_proven = False
-        optimality.bound = max(optimality.bound, built.placeable)
-    optimality.bound = max(optimality.bound, optimality.placed)
+    placed = optimality.placed = len(plan.placements)
+    if placed != best_count:
+        # Not the count the solver judged (the greedy plan placed more than its starting
+        # point, or the solver's plan was discarded): only the bound still holds.
+        count_proven = placed >= built.placeable
+        optimality.proven = optimality.proven and count_proven
+    optimality.count_proven = count_proven
+    optimality.bound = placed if count_proven else max(optimality.bound, placed)
     _explain(problem, built, plan, dict(greedy.unplaced), optimality)
     optimality.seconds = time.perf_counter() - began
     return plan, optimality
+
+
+class _GreedyRun(threading.Thread):
+    """`auto.solve` on its own copy of the live snapshot, in a thread (no progress: that
+    is the documented-order pass's, in the caller's thread)."""
+
+    def __init__(self, problem: auto.Problem, live: Snapshot) -> None:
+        super().__init__(name="auto-greedy", daemon=True)
+        self._problem = replace(problem, snapshot=auto._copy(live))
+        self._plan: auto.Plan | None = None
+        self._error: BaseException | None = None
+        self.seconds = 0.0
+
+    def run(self) -> None:
+        began = time.perf_counter()
+        try:
+            self._plan = auto.solve(self._problem)
+        except BaseException as exc:  # raised again in the caller's thread
+            self._error = exc
+        self.seconds = time.perf_counter() - began
+
+    def result(self) -> auto.Plan:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        assert self._plan is not None  # noqa: S101 (set when no error)
+        return self._plan
 
 
 def _objective(built: Model) -> Any:
