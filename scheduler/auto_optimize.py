@@ -190,6 +190,9 @@ def optimize(
         optimality.note = "The time limit was reached before the optimizer could start."
     else:
         if not count_proven:
+            # Implied by the model, but stated: the search stops as soon as it places every
+            # event that has an option (its own bound may be looser on large instances).
+            built.model.add(count <= built.placeable)
             built.model.maximize(count)
             # Step 1 first, with all the work it needs: the tie-breaks only count once
             # the number is proven.
@@ -200,7 +203,7 @@ def optimize(
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 value = round(solver.objective_value)
                 optimality.bound = min(built.placeable, int(solver.best_objective_bound + 1e-6))
-                count_proven = status == cp_model.OPTIMAL
+                count_proven = status == cp_model.OPTIMAL or value >= optimality.bound
                 if value > best_count:
                     best_count = value
                     chosen = _values(built, solver)
@@ -232,10 +235,13 @@ def optimize(
             optimality.solver = "cp-sat"
     placed = optimality.placed = len(plan.placements)
     if placed != best_count:
-        # Not the count the solver judged (the greedy plan placed more than its starting
-        # point, or the solver's plan was discarded): only the bound still holds.
-        count_proven = placed >= built.placeable
-        optimality.proven = optimality.proven and count_proven
+        # Not the count the solver judged (the greedy plan placed more than the solver
+        # found, or the solver's plan was discarded): only the bound still holds.
+        optimality.proven = False
+        if placed > optimality.bound:  # beyond the model's bound: no proof holds
+            count_proven, optimality.bound = False, max(built.placeable, placed)
+        else:
+            count_proven = placed >= optimality.bound
     optimality.count_proven = count_proven
     optimality.bound = placed if count_proven else max(optimality.bound, placed)
     _explain(problem, built, plan, dict(greedy.unplaced), optimality)
