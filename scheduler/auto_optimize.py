@@ -190,14 +190,13 @@ def optimize(
         optimality.note = "The time limit was reached before the optimizer could start."
     else:
         if not count_proven:
-            # Implied by the model, but stated: the search stops as soon as it places every
-            # event that has an option (its own bound may be looser on large instances).
-            built.model.add(count <= built.placeable)
             built.model.maximize(count)
             # Step 1 first, with all the work it needs: the tie-breaks only count once
-            # the number is proven.
+            # the number is proven. It stops as soon as every event with an option is
+            # placed (the solver's own bound may stay looser on large instances; stating
+            # the cap as a constraint slows the search on crowded ones).
             solver = _solver(wall_left(), work, workers, seed)
-            status = solver.solve(built.model)
+            status = solver.solve(built.model, _StopAt(built.placeable))
             work -= solver.deterministic_time
             optimality.solver_seconds += solver.wall_time
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -247,6 +246,18 @@ def optimize(
     _explain(problem, built, plan, dict(greedy.unplaced), optimality)
     optimality.seconds = time.perf_counter() - began
     return plan, optimality
+
+
+class _StopAt(cp_model.CpSolverSolutionCallback):
+    """Stops the search at a solution worth `target` (the most the objective can be)."""
+
+    def __init__(self, target: int) -> None:
+        super().__init__()
+        self.target = target
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value >= self.target:
+            self.stop_search()
 
 
 class _GreedyRun(threading.Thread):
