@@ -192,11 +192,12 @@ def optimize(
         if not count_proven:
             built.model.maximize(count)
             # Step 1 first, with all the work it needs: the tie-breaks only count once
-            # the number is proven. It stops as soon as every event with an option is
-            # placed (the solver's own bound may stay looser on large instances; stating
-            # the cap as a constraint slows the search on crowded ones).
+            # the number is proven. A count reaching the events with an option is proven
+            # even when the solver's own bound stays looser (large instances). Neither a
+            # cap constraint (it slows the crowded instances) nor a callback stopping the
+            # search there (OR-Tools 9.15 aborted the process on one benchmark instance).
             solver = _solver(wall_left(), work, workers, seed)
-            status = solver.solve(built.model, _StopAt(built.placeable))
+            status = solver.solve(built.model)
             work -= solver.deterministic_time
             optimality.solver_seconds += solver.wall_time
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -246,18 +247,6 @@ def optimize(
     _explain(problem, built, plan, dict(greedy.unplaced), optimality)
     optimality.seconds = time.perf_counter() - began
     return plan, optimality
-
-
-class _StopAt(cp_model.CpSolverSolutionCallback):
-    """Stops the search at a solution worth `target` (the most the objective can be)."""
-
-    def __init__(self, target: int) -> None:
-        super().__init__()
-        self.target = target
-
-    def on_solution_callback(self) -> None:
-        if self.objective_value >= self.target:
-            self.stop_search()
 
 
 class _GreedyRun(threading.Thread):
