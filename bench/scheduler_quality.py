@@ -530,7 +530,7 @@ def _reference(r: dict[str, Any]) -> tuple[str, float, float, bool]:
 def table(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     lines = [
         "| instance | seed | events | greedy | placed (run) | optimum | run / optimum | "
-        "run's own line | hard violations | run (greedy + solver) | load | reference |",
+        "run's own line | hard violations | run (greedy beside / solver) | load | reference |",
         "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     ratios = []
@@ -551,16 +551,16 @@ def table(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         lines.append(
             f"| {r['size'].label} | {r['seed']} | {r['events']} | {r['greedy']} | "
             f"{r['placed']} | {best} | {shown} | {own_text} | {r['violations']} | "
-            f"{r['ours_s']:.1f} s ({own.greedy_seconds:.1f} + {own.solver_seconds:.1f}) | "
+            f"{r['ours_s']:.1f} s ({own.greedy_seconds:.1f} / {own.solver_seconds:.1f}) | "
             f"{r['load']:.1f} | {ref} |"
         )
     full = sum(1 for ratio, _ in ratios if ratio >= 1.0)
-    proven = sum(1 for _, p in ratios if p)
+    n_proven = sum(1 for _, p in ratios if p)
     lines.append(
         f"\nSeeds {args.seed}..{args.seed + args.seeds - 1}; the run's limit "
         f"{args.run_limit:g} s; reference CP-SAT limit {args.time_limit:g} s, "
         f"{os.environ.get('BENCH_CPSAT_WORKERS', '2')} workers. "
-        f"{full} of {len(ratios)} instances at 100 % of the best known ({proven} of them "
+        f"{full} of {len(ratios)} instances at 100 % of the best known ({n_proven} of them "
         f"proven optimal); lowest {100 * min((r for r, _ in ratios), default=1.0):.1f} %. "
         f"Load average (1 min) {os.getloadavg()[0]:.1f} at the end."
     )
