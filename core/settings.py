@@ -459,7 +459,10 @@ AUTO_SCHEDULER_ENABLED = env.bool("AUTO_SCHEDULER_ENABLED", default=False)
 AUTO_SCHEDULER_BUFFER_DAYS = env.int("AUTO_SCHEDULER_BUFFER_DAYS", default=3)
 AUTO_SCHEDULER_HORIZON_DAYS = env.int("AUTO_SCHEDULER_HORIZON_DAYS", default=21)
 AUTO_SCHEDULER_REQUIRE_APPROVAL = env.bool("AUTO_SCHEDULER_REQUIRE_APPROVAL", default=True)
-# Seconds a run may take at most (the first plan, then the optimizer within what is left).
+# Seconds from the start of a run by which the optimizer (CP-SAT) stops; it also stops after
+# 0.5 x this of CP-SAT's deterministic time (the same plan on every machine). The greedy
+# plan computed beside it always completes (bounded by counting its work, not by the
+# clock), so a run ends later only when that plan does (README, "Auto-scheduler").
 AUTO_SCHEDULER_TIME_LIMIT = env.float("AUTO_SCHEDULER_TIME_LIMIT", default=10.0)
 
 CALENDAR_FEEDS_ENABLED = env.bool("CALENDAR_FEEDS_ENABLED", default=False)

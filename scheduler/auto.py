@@ -41,7 +41,6 @@ given input.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -126,9 +125,6 @@ class Problem:
     # checks per event of the run: a bound on its work that keeps a run of many events
     # that cannot be placed at all to seconds, the same on every machine.
     repair_checks_per_event: int = 150
-    # A `time.perf_counter()` value after which the repair pass and the variants stop
-    # (the optimizer gives the greedy plan part of the run's time limit); None: no limit.
-    deadline: float | None = None
 
 
 @dataclass
@@ -644,7 +640,7 @@ class _Solver:
             self._blocker_cache = {}
             progress = False
             for event in events:
-                if self.checks >= budget or self.out_of_time():
+                if self.checks >= budget:
                     self.plan.repair_cut = True
                     return
                 if event.facts.id in self.plan.placements:
@@ -659,7 +655,7 @@ class _Solver:
                     self.plan.repaired += 1
                     progress = True
             for event in events:
-                if self.checks >= budget or self.out_of_time():
+                if self.checks >= budget:
                     self.plan.repair_cut = True
                     return
                 if (
@@ -672,9 +668,6 @@ class _Solver:
                     progress = True
             if not progress:
                 break
-
-    def out_of_time(self) -> bool:
-        return self.p.deadline is not None and time.perf_counter() > self.p.deadline
 
     def _replace_with_supervisor(self, event: AutoEvent) -> bool:
         """Move a Core event placed alone to an option where its Supervisor fits too."""
@@ -815,7 +808,7 @@ def solve(problem: Problem, progress: Callable[[int, int], None] | None = None) 
     first = _Solver(problem, progress, snapshot=_copy(problem.snapshot))
     first.greedy()
     best = first.finish()
-    if problem.repair and _contended(best) and not first.out_of_time():
+    if problem.repair and _contended(best):
         # The variants' greedy passes are cheap, their repair passes are not: only the
         # variant whose greedy pass places the most is repaired and compared.
         others: list[tuple[int, int, _Solver]] = []

@@ -31,16 +31,28 @@ _FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 # Weights inside step 3 of the objective.
 PREFERENCE_STEP = 4  # per tier of preference below the first
 WARNING = 1  # per warning against live schedules (at most 3 counted per option)
+LATE_DAY = 1  # per day after the event's first possible day (the greedy order's earliest first)
 
 
 @dataclass(eq=False)
 class Start:
-    """Event `event` starts at `start` (a 0/1 variable)."""
+    """How many events of a class start at `start` (an integer variable, 0..the class's
+    size). The events of a class (same type, duration, window and Supervisor's window)
+    are interchangeable for every rule the model states, so the model counts them rather
+    than telling them apart: a search that tries one of them, then the next, would
+    explore the same plans again."""
 
-    event: EventFacts
+    events: tuple[EventFacts, ...]  # the class, in id order
     start: dt.datetime  # UTC
     group: tuple[str, dt.timedelta, dt.datetime]
     var: Any
+    supervisor: Start | None = None  # its Supervisor events at start + offset (≤ this)
+    late: int = 0  # days after the class's first possible day (step 3 of the objective)
+
+    @property
+    def event(self) -> EventFacts:
+        """The class's first event (all are equally urgent)."""
+        return self.events[0]
 
 
 @dataclass(eq=False)
@@ -64,10 +76,14 @@ class Model:
     model: cp_model.CpModel
     starts: list[Start] = field(default_factory=list)
     seats: list[Seat] = field(default_factory=list)
-    by_event: dict[int, list[Start]] = field(default_factory=dict)
+    with_options: set[int] = field(default_factory=set)  # events with a start someone may take
+    # (event id, start) -> the Start of the event's class at that start.
+    start_of: dict[tuple[int, dt.datetime], Start] = field(default_factory=dict)
     placeable: int = 0
     urgency: dict[int, int] = field(default_factory=dict)
     balance: list[Any] = field(default_factory=list)  # per title: the busiest's load
+    titles: list[list[int]] = field(default_factory=list)  # the employees of each `balance`
+    live_load: dict[int, int] = field(default_factory=dict)  # quarter hours already worked
     rest_max: int = 0  # the largest value step 3 can take
 
 
@@ -174,20 +190,48 @@ def build(problem: auto.Problem, live: Snapshot) -> Model:
     offset = problem.supervisor_offset
     events_of: dict[tuple[str, dt.timedelta, dt.datetime], list[Any]] = defaultdict(list)
 
-    def add(event: EventFacts, start: dt.datetime) -> Start | None:
-        group = (event.event_type, event.duration, start)
+    def add(events: tuple[EventFacts, ...], start: dt.datetime) -> Start | None:
+        first = events[0]
+        group = (first.event_type, first.duration, start)
         if not allowed(*group):
             return None
-        found = Start(event, start, group, model.new_bool_var(""))
+        found = Start(events, start, group, model.new_int_var(0, len(events), ""))
         built.starts.append(found)
-        built.by_event.setdefault(event.id, []).append(found)
+        built.with_options.update(e.id for e in events)
+        built.start_of.update({(e.id, start): found for e in events})
         events_of[group].append(found.var)
         return found
 
+    # The classes of interchangeable events: same type, duration, window, days (or fixed
+    # start), and the same of their Supervisor event.
+    classes: dict[tuple[Any, ...], list[auto.AutoEvent]] = defaultdict(list)
     for event in problem.events:
-        facts = event.facts
+        facts, sup = event.facts, event.supervisor
         if facts.id in inline or event.core_missing:
             continue
+        same = (
+            facts.event_type,
+            facts.duration,
+            facts.window_start.astimezone(dt.UTC),
+            facts.window_due.astimezone(dt.UTC),
+            event.days,
+            event.fixed_start,
+            None
+            if sup is None
+            else (
+                sup.event_type,
+                sup.duration,
+                sup.window_start.astimezone(dt.UTC),
+                sup.window_due.astimezone(dt.UTC),
+            ),
+        )
+        classes[same].append(event)
+    for members in classes.values():
+        members.sort(key=lambda e: e.facts.id)
+        event = members[0]
+        facts = event.facts
+        of_class = tuple(e.facts for e in members)
+        supervisors = tuple(e.supervisor for e in members if e.supervisor is not None)
         w_start = facts.window_start.astimezone(dt.UTC)
         w_due = facts.window_due.astimezone(dt.UTC)
         if event.fixed_start is not None:
@@ -198,11 +242,16 @@ def build(problem: auto.Problem, live: Snapshot) -> Model:
                 start_at(day, t) for day in event.days for t in problem.slots[facts.event_type]
             ]
         supervisor = event.supervisor
+        placed_here: list[Any] = []
         for start in starts:
             if not w_start <= start < w_due:
                 continue
-            here = add(facts, start)
-            if supervisor is None or here is None:
+            here = add(of_class, start)
+            if here is None:
+                continue
+            here.late = (live.local_date(start) - event.days[0]).days if event.days else 0
+            placed_here.append(here.var)
+            if supervisor is None:
                 continue
             sup_start = start + offset
             if not (
@@ -211,15 +260,16 @@ def build(problem: auto.Problem, live: Snapshot) -> Model:
                 < supervisor.window_due.astimezone(dt.UTC)
             ):
                 continue
-            theirs = add(supervisor, sup_start)
+            theirs = add(supervisors, sup_start)
             if theirs is not None:
-                model.add_implication(theirs.var, here.var)
-
-    # One start per event (a Supervisor's starts follow its Core's).
-    for event_starts in built.by_event.values():
-        if len(event_starts) > 1:
-            model.add_at_most_one(x.var for x in event_starts)
-    built.placeable = len(built.by_event)
+                # A Supervisor event only with its Core event: no more of them than of
+                # their Core events starting `offset` before.
+                here.supervisor = theirs
+                model.add(theirs.var <= here.var)
+        # Each event starts once at most.
+        if len(placed_here) > 1:
+            model.add(sum(placed_here) <= len(of_class))
+    built.placeable = len(built.with_options)
 
     # As many people as events per (type, duration, start); then per employee and day
     # the pairwise rules: one option covering each start time, one Core, no Core on a
@@ -262,6 +312,7 @@ def build(problem: auto.Problem, live: Snapshot) -> Model:
         employee_id: sum(int((b.end - b.start).total_seconds() // 900) for b in bookings)
         for employee_id, bookings in live.bookings.items()
     }
+    built.live_load = live_load
     by_title: dict[str, list[int]] = defaultdict(list)
     for employee_id in loads:
         by_title[employees[employee_id].job_title].append(employee_id)
@@ -272,9 +323,12 @@ def build(problem: auto.Problem, live: Snapshot) -> Model:
         for i in ids:
             model.add(busiest >= live_load.get(i, 0) + sum(loads[i]))
         built.balance.append(busiest)
+        built.titles.append(ids)
         rest_max += top
-    # Each placed event takes one seat: at most the largest penalty each.
+    # Each placed event takes one seat: at most the largest penalty each; and starts at
+    # most this many days after its first possible day.
     rest_max += max((seat.penalty for seat in built.seats), default=0) * built.placeable
+    rest_max += LATE_DAY * max((x.late for x in built.starts), default=0) * built.placeable
     built.rest_max = rest_max
 
     # Urgency: the documented order's rank (due date, then type priority): the first scores most.

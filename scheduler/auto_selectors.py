@@ -11,8 +11,11 @@ from django.utils import timezone
 
 from core.dates import local_date, window_last_day
 from employees.models import Employee
+from scheduler.auto_services import run_snapshot
 from scheduler.models import AutoProposal, AutoRun, ProposalStatus, Schedule
+from scheduler.rules import Context, Violation, check, has_hard
 from scheduler.selectors import schedules_in_days
+from scheduler.snapshot import employee_facts, event_facts
 
 
 def auto_run_list() -> QuerySet[AutoRun]:
@@ -125,3 +128,73 @@ def auto_run_review(run: AutoRun, filters: ReviewFilters | None = None) -> Revie
         all_days=sorted(all_days),
         open_total=open_total,
     )
+
+
+@dataclass(frozen=True)
+class ProposalChoice:
+    employee: Employee
+    violations: list[Violation]
+
+    @property
+    def ok(self) -> bool:
+        return not has_hard(self.violations)
+
+
+@dataclass(frozen=True)
+class ProposalChoices:
+    """What a proposal's "Change" offers, loaded when it is opened: every active
+    employee, each judged by the rules engine at the proposal's start against the live
+    schedules and the run's other open proposals (what saving would say)."""
+
+    proposal: AutoProposal
+    choices: list[ProposalChoice]
+
+    @property
+    def can_change(self) -> bool:
+        p = self.proposal
+        return p.status == ProposalStatus.PROPOSED and p.with_core_id is None and p.run.is_open
+
+    @property
+    def eligible_count(self) -> int:
+        return sum(1 for c in self.choices if c.ok)
+
+
+def proposal_choices(proposal_id: int) -> ProposalChoices | None:
+    """One proposal's change choices, in a constant number of queries whatever the
+    number of employees (None: no such proposal)."""
+    proposal = (
+        AutoProposal.objects.select_related("run", "event", "employee")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        return None
+    found = ProposalChoices(proposal=proposal, choices=[])
+    if not found.can_change or proposal.start is None:
+        return found
+    employees = list(Employee.objects.active().order_by("name", "pk"))
+    supervisors = AutoProposal.objects.filter(
+        run_id=proposal.run_id, with_core_id=proposal.event_id, status=ProposalStatus.PROPOSED
+    ).values_list("pk", flat=True)
+    snapshot = run_snapshot(
+        proposal.run,
+        employee_ids=[e.pk for e in employees],
+        day=local_date(proposal.start),
+        leave_out={proposal.pk, *supervisors},
+    )
+    facts = event_facts(proposal.event)
+    choices = [
+        ProposalChoice(
+            employee=e,
+            violations=check(
+                event=facts,
+                employee=employee_facts(e),
+                start=proposal.start,
+                context=Context.AUTO,
+                snapshot=snapshot,
+            ),
+        )
+        for e in employees
+    ]
+    choices.sort(key=lambda c: (c.employee.pk != proposal.employee_id, not c.ok))
+    return ProposalChoices(proposal=proposal, choices=choices)

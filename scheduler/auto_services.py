@@ -310,7 +310,7 @@ def _open_run(run: AutoRun) -> AutoRun:
     return fresh
 
 
-def _run_snapshot(
+def run_snapshot(
     run: AutoRun, *, employee_ids: Collection[int], day: dt.date, leave_out: Collection[int]
 ) -> Snapshot:
     """Live facts around `day` plus the run's other open proposals as bookings."""
@@ -373,7 +373,7 @@ def proposal_update(
             status=ProposalStatus.PROPOSED,
         )
     )
-    snapshot = _run_snapshot(
+    snapshot = run_snapshot(
         proposal.run,
         employee_ids={new_employee.pk, *(s.employee_id for s in supervisors if s.employee_id)},
         day=local_date(new_start),

@@ -88,4 +88,14 @@ urlpatterns = [
         name="auto-proposal-update",
     ),
     path("auto/proposals/<int:pk>/drop/", auto_views.proposal_drop_view, name="auto-proposal-drop"),
+    path(
+        "auto/proposals/<int:pk>/change/",
+        auto_views.proposal_change_view,
+        name="auto-proposal-change",
+    ),
+    path(
+        "auto/proposals/<int:pk>/change/fragment/",
+        auto_views.proposal_change_fragment,
+        name="auto-proposal-change-fragment",
+    ),
 ]

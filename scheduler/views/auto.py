@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,12 @@ from core.fields import DayFormField
 from core.roles import is_manager, manager_required
 from employees.models import Employee
 from events.types import EventType
-from scheduler.auto_selectors import ReviewFilters, auto_run_list, auto_run_review
+from scheduler.auto_selectors import (
+    ReviewFilters,
+    auto_run_list,
+    auto_run_review,
+    proposal_choices,
+)
 from scheduler.auto_services import (
     auto_run_approve,
     auto_run_reject,
@@ -203,6 +208,35 @@ def auto_run_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("auto-run", pk=pk)
     messages.success(request, "Run rejected: its open proposals are gone, nothing was scheduled.")
     return redirect("auto-runs")
+
+
+def _choices_context(pk: int) -> dict[str, Any]:
+    choices = proposal_choices(pk)
+    if choices is None:
+        raise Http404("No such proposal.")
+    return {
+        "choices": choices,
+        "p": choices.proposal,
+        "back_url": reverse("auto-run", args=[choices.proposal.run_id])
+        + f"#p{choices.proposal.pk}",
+    }
+
+
+@manager_required
+@require_feature(FEATURE)
+@require_safe
+def proposal_change_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposal's change form (who may take it, with the rules' reasons; date and
+    start), as the HTML fragment the review page inserts when "Change" is opened."""
+    return render(request, "scheduler/_auto_proposal_change.html", _choices_context(pk))
+
+
+@manager_required
+@require_feature(FEATURE)
+@require_safe
+def proposal_change_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same form on a page of its own: the review row's link without JavaScript."""
+    return render(request, "scheduler/auto_proposal_change.html", _choices_context(pk))
 
 
 def _proposal_or_404(pk: int) -> AutoProposal:

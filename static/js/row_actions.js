@@ -1,8 +1,8 @@
-// The day page's row actions: a row's choices (move, change employee, trade) are loaded
-// from the server the first time its "Change" disclosure is opened, so the day page
-// itself stays small. Without JavaScript the row keeps a link to a page with the same
-// forms; if loading fails, that link stays and says so. Opening a row closes the
-// row opened before.
+// Row actions loaded on demand (the day page's rows; the auto-scheduler review's
+// proposals): a row's choices (move, change employee, trade) are loaded from the server
+// the first time its "Change" disclosure is opened, so the page itself stays small.
+// Without JavaScript the row keeps a link to a page with the same forms; if loading
+// fails, that link stays and says so. Opening a row closes the row opened before.
 (function () {
   "use strict";
   function load(details) {

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from scheduler.auto_services import auto_run_execute, auto_run_start
-from scheduler.models import AutoRun, Schedule
+from scheduler.models import AutoProposal, AutoRun, Schedule
 from tests.browser.axe import AxeResult
 from tests.browser.conftest import DOCS_IMG, Shots, World, sign_in
 from tests.browser.test_accessibility import assert_no_serious_violations, check_here
@@ -41,11 +41,26 @@ def test_a_manager_runs_reviews_and_approves(
     expect(first_day).to_have_attribute("open", "")
     first_day.locator('input[name="proposal"]').first.check()
     expect(page.locator("[data-selection-count]")).to_have_text("1 selected")
-    check_here(page, "auto-scheduler review", results)
-    assert_no_serious_violations(results)
     if shots.to_docs:  # the README's picture of the review page
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=DOCS_IMG / "auto-review.png", animations="disabled", caret="hide")
+    # A proposal's "Change" loads its choices when opened: every employee, judged.
+    change = first_day.locator("details.row-actions").first
+    proposal_id = int((change.locator("xpath=ancestor::tr").get_attribute("id") or "p0")[1:])
+    assert page.locator('.actions-cell select[name="employee"]').count() == 0
+    change.locator(":scope > summary").click()
+    choices = change.locator('select[name="employee"]')
+    expect(choices).to_be_visible()
+    expect(choices.locator("option[selected]")).to_contain_text("(proposed) — Eligible")
+    check_here(page, "auto-scheduler review", results)
+    assert_no_serious_violations(results)
+    other = choices.locator("option", has_text="— Eligible").filter(has_not_text="(proposed)")
+    name = other.first.inner_text().split(" · ")[0]
+    choices.select_option(other.first.get_attribute("value"))
+    change.get_by_role("button", name="Re-check and save").click()
+    expect(page.locator(".messages")).to_contain_text(f"now {name}")
+    changed = AutoProposal.objects.select_related("employee").get(pk=proposal_id)
+    assert changed.employee is not None and changed.employee.name == name
     before = Schedule.objects.live().count()
     page.get_by_role("button", name=re.compile("^Approve all")).click()
     expect(page.locator(".messages")).to_contain_text(f"Approved: {run.placed_count} scheduled.")
