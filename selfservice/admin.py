@@ -143,6 +143,20 @@ class NoticeAdmin(admin.ModelAdmin):
         self.message_user(request, f"{count} notice(s) queued again.", messages.SUCCESS)
 
 
+PUBLICATION_FIELDS = (
+    "week_start",
+    "number",
+    "published_at",
+    "published_by",
+    "schedules",
+    "employees_changed",
+    "added",
+    "moved",
+    "removed",
+    "digests",
+)
+
+
 @admin.register(WeekPublication)
 class WeekPublicationAdmin(admin.ModelAdmin):
     """Who published which week, when, and what it sent (managers publish from the week
@@ -161,30 +175,8 @@ class WeekPublicationAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["published_by"]
     date_hierarchy = "week_start"
-    fields = [
-        "week_start",
-        "number",
-        "published_at",
-        "published_by",
-        "schedules",
-        "employees_changed",
-        "added",
-        "moved",
-        "removed",
-        "digests",
-    ]
-    readonly_fields = [
-        "week_start",
-        "number",
-        "published_at",
-        "published_by",
-        "schedules",
-        "employees_changed",
-        "added",
-        "moved",
-        "removed",
-        "digests",
-    ]
+    fields = PUBLICATION_FIELDS
+    readonly_fields = PUBLICATION_FIELDS  # history: nothing here is edited
 
     @admin.display(description="schedules published")
     def schedules(self, obj: WeekPublication) -> int:
