@@ -135,16 +135,18 @@ class CachedListMixin:
         return f"{type(self).__module__}.{type(self).__qualname__}:{digest}"
 
 
-def version_cached(namespace: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
+def version_cached(
+    namespace: str, parts: tuple[Any, ...], build: Callable[[], T], *, seconds: int
+) -> T:
     """`build()`, kept in this worker's memory per data version and `parts`.
 
     For what pages show that depends only on the watched tables and on `parts` (never on
     the user beyond what `parts` says, the clock, or a form's CSRF token). A value built
     under version V is from data at least as new as V (the version is read first), and
-    any later write makes V unreachable. `DAY_PAGE_CACHE_SECONDS` bounds an entry's life
-    (0 switches this off); without a version row nothing is kept.
+    any later write makes V unreachable. `seconds` bounds an entry's life (the caller's
+    setting, e.g. DAY_PAGE_CACHE_SECONDS; 0 switches this off); without a version row
+    nothing is kept.
     """
-    seconds = int(settings.DAY_PAGE_CACHE_SECONDS)
     if seconds <= 0:
         return build()
     version = data_version()

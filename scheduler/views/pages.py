@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -204,6 +205,7 @@ def day_body(request: HttpRequest, day: dt.date) -> tuple[DayBody, bool]:
         "day-body",
         (day.isoformat(), can_manage, open_),
         lambda: _day_body(day, can_manage=can_manage),
+        seconds=int(settings.DAY_PAGE_CACHE_SECONDS),
     )
     if _CSRF_PLACEHOLDER in body.html:
         body = DayBody(
