@@ -1,5 +1,5 @@
-"""The PostgreSQL backend reads timestamps in C and gives exactly what Django's loader
-gives, for every shape PostgreSQL writes them in."""
+"""The PostgreSQL backend reads timestamps with psycopg's C loader and gives exactly
+what Django's loader gives, for every shape PostgreSQL writes them in."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.db import DataError, connection
 from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 
-from core.db.postgresql.base import FastTzLoader
+from core.db.postgresql.base import PSYCOPG_TZ_LOADER
 from scheduler.models import Schedule
 from tests.events.factories import store_local
 from tests.scheduler.factories import ScheduleFactory
@@ -27,11 +27,25 @@ VALUES = [
 ]
 
 
-def test_the_connection_reads_timestamps_with_the_fast_loader() -> None:
+def test_each_cursor_reads_timestamps_with_psycopgs_loader() -> None:
     with connection.cursor() as cursor:
-        loader = cursor.connection.adapters.get_loader(1184, 0)  # timestamptz, text
-    assert issubclass(loader, FastTzLoader)
-    assert loader.timezone == dt.UTC
+        loader = cursor.cursor.adapters.get_loader(1184, 0)  # timestamptz, text
+    assert loader is PSYCOPG_TZ_LOADER
+    # The C one wherever psycopg's C build is installed (it is, in requirements.txt).
+    assert loader.__module__ == "psycopg_binary._psycopg"
+
+
+def test_another_time_zone_keeps_djangos_loader() -> None:
+    connection.settings_dict["TIME_ZONE"] = "America/New_York"
+    try:
+        del connection.timezone
+        with connection.cursor() as cursor:
+            loader = cursor.cursor.adapters.get_loader(1184, 0)
+            assert issubclass(loader, BaseTzLoader)
+            assert str(loader.timezone) == "America/New_York"
+    finally:
+        connection.settings_dict["TIME_ZONE"] = None
+        del connection.timezone
 
 
 @pytest.mark.parametrize("value", VALUES)
@@ -46,7 +60,7 @@ def test_each_shape_loads_as_djangos_loader_loads_it(value: str) -> None:
     assert loaded.isoformat() == expected.isoformat()
 
 
-def test_what_is_not_iso_goes_to_djangos_loader() -> None:
+def test_what_no_datetime_holds_fails_as_with_djangos_loader() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 'infinity'::timestamptz")
         with pytest.raises(DataError, match=r"timestamp too large \(after year 10K\)"):
