@@ -8,6 +8,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from core.statements import RowSource
+
 # The largest row offset a query may ask for (PostgreSQL's and SQLite's signed 64 bits).
 MAX_OFFSET = 2**63 - 1
 
@@ -62,22 +64,22 @@ class StandardPagination(PageNumberPagination):
 
 
 class ValueRows:
-    """A queryset paginated as plain value tuples: counted without the joins, each page
-    read with `values_list(*fields)`, so a list builds no model instances.
+    """A list paginated as plain value tuples: each page read with
+    `values_list(*fields)` (its SQL compiled once, `core.statements.RowSource`), so a
+    list builds no model instances.
 
     `read_ahead(offset, size)` reads a page and one row more before the paginator asks
     for the count: when that page turns out to be the last one (or the only one), the
     count is known from it and `count()` runs no COUNT(*).
     """
 
-    def __init__(self, queryset: QuerySet[Any], fields: tuple[str, ...]) -> None:
-        self.queryset = queryset
-        self.fields = fields
+    def __init__(self, source: RowSource) -> None:
+        self.source = source
         self._known_count: int | None = None
         self._read: tuple[int, int, list[tuple[Any, ...]]] | None = None
 
     def read_ahead(self, offset: int, size: int) -> None:
-        rows = list(self.queryset[offset : offset + size + 1].values_list(*self.fields))
+        rows = self.source.rows(offset, offset + size + 1)
         self._read = (offset, offset + size, rows[:size])
         if len(rows) <= size and (rows or offset == 0):
             self._known_count = offset + len(rows)
@@ -85,7 +87,7 @@ class ValueRows:
     def count(self) -> int:
         if self._known_count is not None:
             return self._known_count
-        return self.queryset.count()
+        return self.source.count()
 
     def __getitem__(self, window: slice) -> list[tuple[Any, ...]]:
         if self._read is not None and (window.start, window.stop) == self._read[:2]:
@@ -93,4 +95,4 @@ class ValueRows:
         if self._read is not None and window.start == self._read[0]:
             # The last page: the paginator cuts the window at the count.
             return self._read[2][: (window.stop or 0) - window.start]
-        return list(self.queryset[window].values_list(*self.fields))
+        return self.source.rows(window.start or 0, window.stop or 0)
