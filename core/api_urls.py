@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from attendance.api import AttendanceListView, CallOutView, ScheduleAttendanceView
 from employees.api import EmployeeViewSet
 from events.api import EventViewSet
+from paperwork.urls import api_urlpatterns as paperwork_urlpatterns
 from planning.api import SyncView
 from scheduler.api import CandidatesView, ScheduleViewSet
 from sessions_ext.urls import api_urlpatterns as sessions_urlpatterns
@@ -27,5 +28,6 @@ urlpatterns = [
     path("attendance/", AttendanceListView.as_view(), name="api-attendance"),
     *router.urls,
     *sessions_urlpatterns,
+    *paperwork_urlpatterns,
     path("", include("selfservice.api_urls")),
 ]

@@ -20,9 +20,13 @@ urlpatterns = [
     path("paperwork/portal/send-code/", views.portal_send_code, name="paperwork-portal-send"),
     path("paperwork/portal/verify/", views.portal_verify, name="paperwork-portal-verify"),
     path("paperwork/portal/sign-out/", views.portal_sign_out, name="paperwork-portal-sign-out"),
-    path("api/v1/paperwork/portal/code/", api.PortalCodeView.as_view(), name="api-portal-code"),
+]
+
+# Under /api/v1/ (core/api_urls.py).
+api_urlpatterns = [
+    path("paperwork/portal/code/", api.PortalCodeView.as_view(), name="api-portal-code"),
     path(
-        "api/v1/paperwork/portal/session/",
+        "paperwork/portal/session/",
         api.PortalSessionView.as_view(),
         name="api-portal-session",
     ),
