@@ -624,7 +624,7 @@ def schedule_trade(
 ) -> tuple[Schedule, Schedule, list[Violation]]:
     """Swap the employees of two live schedules on the same store-local day."""
     if first.pk == second.pk:
-        raise InvalidInputError("Pick two different schedules to trade.")
+        raise InvalidInputError("Pick two different schedules to trade.", code="same_schedule")
     _lock(
         employee_ids={first.employee_id, second.employee_id},
         event_ids={first.event_id, second.event_id},
@@ -632,9 +632,11 @@ def schedule_trade(
     first = _fresh_live(first.pk, expect_employee=first.employee_id)
     second = _fresh_live(second.pk, expect_employee=second.employee_id)
     if first.work_date != second.work_date:
-        raise InvalidInputError("Only schedules on the same day can be traded.")
+        raise InvalidInputError(
+            "Only schedules on the same day can be traded.", code="not_same_day"
+        )
     if first.employee_id == second.employee_id:
-        raise InvalidInputError("Both schedules belong to the same employee.")
+        raise InvalidInputError("Both schedules belong to the same employee.", code="same_employee")
     both = [first.pk, second.pk]
     violations = [
         *schedule_check(

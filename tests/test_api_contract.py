@@ -93,6 +93,8 @@ DOMAIN_REFUSALS = {
     "sync_disabled",
     "edr_disabled",
     "too_early",  # attendance before the schedule's day: a fact of the data, not the schema
+    "not_same_day",  # a trade of two schedules on different days: the same
+    "same_employee",  # a trade of two schedules of one employee: the same
 }
 DOMAIN_FIELD_ERRORS = {
     "does_not_exist": "an id in the body names no row",

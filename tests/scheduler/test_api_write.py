@@ -192,6 +192,27 @@ def test_trade(manager: APIClient, lead: Any) -> None:
     assert missing.status_code == 404
 
 
+def test_a_trade_the_data_rules_out_names_why(manager: APIClient, lead: Any) -> None:
+    other = EmployeeFactory.create(job_title=JobTitle.EVENT_SPECIALIST)
+    a = ScheduleFactory.create(employee=lead)
+    next_day = ScheduleFactory.create(employee=other, start=store_local(2026, 12, 16, 10, 45))
+    same_employee = ScheduleFactory.create(
+        employee=lead,
+        event=EventFactory.create(event_type=EventType.FREEOSK),
+        start=store_local(2026, 12, 15, 18, 0),
+    )
+    for second, code, detail in (
+        (next_day, "not_same_day", "Only schedules on the same day can be traded."),
+        (same_employee, "same_employee", "Both schedules belong to the same employee."),
+    ):
+        response = manager.post("/api/v1/schedules/trade/", {"schedules": [a.pk, second.pk]})
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        body = response.json()
+        assert (body["code"], body["detail"]) == (code, detail)
+    assert Schedule.objects.get(pk=a.pk).employee_id == lead.pk
+
+
 def test_read_only_users_cannot_write_and_nothing_changes(
     api_as: ApiAs, reader_user: User, lead: Any
 ) -> None:
