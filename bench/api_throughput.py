@@ -621,9 +621,27 @@ def parse_wrk(output: str) -> Tally:
     return tally
 
 
+# A path with VARY in it asks with a new value there on every request (wrk's threads
+# each count on their own, under their own prefix): a query string never seen before.
+VARY = "__N__"
+VARY_SCRIPT = f"""
+local made = 0
+setup = function(thread)
+  made = made + 1
+  thread:set("tid", made)
+end
+local counter = 0
+request = function()
+  counter = counter + 1
+  local path = string.gsub(wrk.path, "{VARY}", tid .. "x" .. counter)
+  return wrk.format(nil, path)
+end
+"""
+
+
 def run_wrk(url: str, headers: dict[str, str], args: argparse.Namespace, seconds: int) -> Tally:
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT)
+        script.write(WRK_SCRIPT + (VARY_SCRIPT if VARY in url else ""))
         script.flush()
         command = [
             "wrk",

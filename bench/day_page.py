@@ -8,7 +8,8 @@ read-only user (none); a manager's row fragment (the choices loaded when a row i
 opened); the day's overview selector (queries + the rules-engine pass) and the template
 render apart. Then under wrk against gunicorn (2 workers, DEBUG off): `/api/health/`,
 `/api/health/live/` when it exists, the day page as a manager and as a reader, and the
-day's schedules as JSON with the page cache off, taken in turns: req/s, p50, p99 and
+day's schedules as JSON with the page cache off (the same URL again and again, and a
+query string never seen before each time), taken in turns: req/s, p50, p99 and
 the gunicorn workers' CPU per request.
 
     python bench/day_page.py [--sizes 90 180] [--duration 9] [--rounds 3] [--calls 30]
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import random
 import shutil
@@ -39,6 +41,7 @@ from _django import setup
 from api_throughput import (
     HOST,
     SERVER_ENV,
+    VARY,
     Endpoint,
     Load,
     Tally,
@@ -199,11 +202,19 @@ class Page:
     cpu_ms: float
 
 
-def measure(client: Any, path: str, calls: int, **headers: str) -> Page:
-    """Status, bytes, queries and <option>s of one request; CPU per request over `calls`."""
+def measure(
+    client: Any, path: str, calls: int, *, vary: bool = False, headers: dict[str, str] | None = None
+) -> Page:
+    """Status, bytes, queries and <option>s of one request; CPU per request over `calls`.
+
+    `vary`: each request adds a parameter never sent before (`&n=<count>`), so a list
+    that keeps its filtered query per query string builds it every time.
+    """
     from django.db import connection
 
-    client.get(path, **headers)  # warm
+    headers = headers or {}
+    paths = (f"{path}&n={n}" if vary else path for n in itertools.count())
+    client.get(next(paths), **headers)  # warm
     captured: list[str] = []
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -211,10 +222,10 @@ def measure(client: Any, path: str, calls: int, **headers: str) -> Page:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        response = client.get(path, **headers)
+        response = client.get(next(paths), **headers)
     started = time.process_time()
     for _ in range(calls):
-        client.get(path, **headers)
+        client.get(next(paths), **headers)
     cpu = (time.process_time() - started) * 1000 / calls
     body = response.content
     return Page(response.status_code, len(body), len(captured), body.count(b"<option"), cpu)
@@ -421,20 +432,25 @@ def main() -> None:
             # "built": every request builds the page; "kept": the day's body is kept per
             # data version (DAY_PAGE_CACHE_SECONDS), as between two writes.
             with override_settings(DAY_PAGE_CACHE_SECONDS=0 if "built" in label else 300):
-                found = measure(client, path, args.calls, **headers)
+                found = measure(client, path, args.calls, headers=headers)
             print(
                 f"| {label} | {found.status} | {found.bytes:,} | {found.queries} | "
                 f"{found.options:,} | {found.cpu_ms:.1f} ms |"
             )
-        with override_settings(API_PAGE_CACHE_SECONDS=0):
-            caches[CACHE_ALIAS].clear()
-            found = measure(
-                Client(HTTP_HOST=HOST), api, args.calls, HTTP_AUTHORIZATION=f"Token {token}"
+        for label, vary in (("day JSON, cache off", False), ("day JSON, new query string", True)):
+            with override_settings(API_PAGE_CACHE_SECONDS=0):
+                caches[CACHE_ALIAS].clear()
+                found = measure(
+                    Client(HTTP_HOST=HOST),
+                    api,
+                    args.calls,
+                    vary=vary,
+                    headers={"HTTP_AUTHORIZATION": f"Token {token}"},
+                )
+            print(
+                f"| {label} | {found.status} | {found.bytes:,} | {found.queries} | - | "
+                f"{found.cpu_ms:.1f} ms |"
             )
-        print(
-            f"| day JSON, cache off | {found.status} | {found.bytes:,} | {found.queries} | - | "
-            f"{found.cpu_ms:.1f} ms |"
-        )
         overview_ms, rules_ms, render_ms = selector_split(day, args.calls)
         print(
             f"\nday_overview(): {overview_ms:.1f} ms (of which the rules pass {rules_ms:.1f} ms); "
@@ -458,6 +474,12 @@ def main() -> None:
                 else []
             ),
             ("day JSON, cache off", api, {"Authorization": f"Token {token}"}, None),
+            (
+                "day JSON, new query string",
+                f"{api}&n={VARY}",
+                {"Authorization": f"Token {token}"},
+                None,
+            ),
         ]
         print(
             f"\nwrk -t{args.threads} -c{args.connections}; {args.rounds} rounds of "
