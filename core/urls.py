@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.health import HealthView, liveness
@@ -11,7 +11,7 @@ admin.site.index_title = "Data"
 
 # The API first, under one prefix: its requests skip the pages' patterns (each one tried
 # costs a regular expression; a list request is a few milliseconds in all).
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("health/", HealthView.as_view(), name="api-health"),
     path("health/live/", liveness, name="api-health-live"),
     path("v1/", include("core.api_urls")),
