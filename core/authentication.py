@@ -104,6 +104,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
             text = token.decode("utf-8")
         except UnicodeDecodeError:  # the header's bytes are not a token knox makes
             raise exceptions.AuthenticationFailed(msg) from None
+        if not (text.isascii() and text.isprintable()):
+            # knox writes printable ASCII (hex); a NUL would not even reach PostgreSQL.
+            raise exceptions.AuthenticationFailed(msg)
         for auth_token in token_read().tokens(text[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if self._cleanup_token(auth_token):
                 continue
