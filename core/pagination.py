@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -19,6 +21,45 @@ class PageParamsSerializer(serializers.Serializer[Any]):
     page_size = serializers.IntegerField(min_value=1, required=False)
 
 
+def _plain_count(value: str) -> bool:
+    """A value the serializer would take as it is: ASCII digits, at least 1, no longer
+    than DRF reads (anything else goes through the serializer and its errors)."""
+    return (
+        value.isascii()
+        and value.isdigit()
+        and len(value) <= serializers.IntegerField.MAX_STRING_LENGTH
+        and int(value) >= 1
+    )
+
+
+def page_params(given: dict[str, str | None]) -> dict[str, int]:
+    """`page` and `page_size` as whole numbers from 1, or a 400 naming the parameter.
+
+    Plain numbers (nearly every request) are read directly; the serializer decides
+    anything else, so its answers and its errors stay the API's."""
+    present = {name: value for name, value in given.items() if value}
+    if all(_plain_count(value) for value in present.values()):
+        return {name: int(value) for name, value in present.items()}
+    params = PageParamsSerializer(data=present)
+    params.is_valid(raise_exception=True)
+    return dict(params.validated_data)
+
+
+class ListPage(Page):
+    """Django's page, iterated over its rows directly: a `Sequence` is otherwise iterated
+    by asking for each row by index (DRF turns every page into a list)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if not isinstance(self.object_list, list):
+            self.object_list = list(self.object_list)
+        return iter(self.object_list)
+
+
+class ListPaginator(Paginator):
+    def _get_page(self, *args: Any, **kwargs: Any) -> ListPage:
+        return ListPage(*args, **kwargs)
+
+
 class StandardPagination(PageNumberPagination):
     """`?page=N&page_size=M`: 50 rows by default, never more than 200 a page.
 
@@ -32,20 +73,19 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     last_page_strings = ()
+    django_paginator_class = ListPaginator
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
     ) -> list[Any] | None:
         names = (self.page_query_param, self.page_size_query_param)
-        given = {name: request.query_params.get(name) for name in names}
-        params = PageParamsSerializer(data={k: v for k, v in given.items() if v not in (None, "")})
-        params.is_valid(raise_exception=True)
+        params = page_params({name: request.query_params.get(name) for name in names})
         if isinstance(queryset, ValueRows):
             # Read the asked page (one row more) before Django's paginator counts: on
             # the last page the count follows from it, and no COUNT(*) runs. A page
             # whose offset no database can take is past the last: the paginator's 404.
             page_size = self.get_page_size(request) or self.page_size
-            number = int(params.validated_data.get("page", 1))
+            number = params.get(self.page_query_param, 1)
             offset = (number - 1) * page_size
             if offset + page_size < MAX_OFFSET:
                 queryset.read_ahead(offset, page_size)
